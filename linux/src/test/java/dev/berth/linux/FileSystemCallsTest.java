@@ -1,0 +1,93 @@
+package dev.berth.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemCallsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void statfsTypeMatchesTheFileSystemOfEveryProcTmpfsAndCgroupMount() throws IOException {
+        Map<String, Long> magic = Map.of(
+                "proc", FileSystemCalls.PROC_SUPER_MAGIC,
+                "tmpfs", FileSystemCalls.TMPFS_MAGIC,
+                "sysfs", FileSystemCalls.SYSFS_MAGIC,
+                "cgroup", FileSystemCalls.CGROUP_SUPER_MAGIC,
+                "cgroup2", FileSystemCalls.CGROUP2_SUPER_MAGIC);
+        // The last mount at a path is the visible one; earlier ones there are hidden beneath it.
+        Map<String, String> typeByMountPoint = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] fields = line.split(" ");
+            typeByMountPoint.put(fields[1], fields[2]);
+        }
+        int checked = 0;
+        for (Map.Entry<String, String> mount : typeByMountPoint.entrySet()) {
+            Long expected = magic.get(mount.getValue());
+            if (expected == null || mount.getKey().contains("\\")) continue; // octal-escaped names
+            assertEquals(expected, FileSystemCalls.statfsType(Path.of(mount.getKey())), mount.toString());
+            checked++;
+        }
+        assertTrue(typeByMountPoint.containsValue("proc") && checked >= 2, "checked " + checked + " mounts");
+        assertEquals(FileSystemCalls.PROC_SUPER_MAGIC, FileSystemCalls.statfsType(Path.of("/proc/self")));
+    }
+
+    @Test
+    void statfsOfAMissingPathNamesIt() {
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> FileSystemCalls.statfsType(dir.resolve("missing")));
+        assertEquals("statfs `" + dir.resolve("missing") + "`: ENOENT (No such file or directory)", e.getMessage());
+    }
+
+    @Test
+    void mountsAndDetachesATmpfs() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("mnt"));
+        FileSystemCalls.mount("berth-test", target, "tmpfs",
+                FileSystemCalls.MS_NOSUID | FileSystemCalls.MS_NODEV, "size=1m,mode=0700");
+        boolean mounted = true;
+        try {
+            assertEquals(FileSystemCalls.TMPFS_MAGIC, FileSystemCalls.statfsType(target));
+            assertTrue(mountLines().contains("berth-test " + target + " tmpfs rw,nosuid,nodev"),
+                    "not in /proc/self/mounts");
+            Files.writeString(target.resolve("inside"), "x");
+
+            FileSystemCalls.umount2(target, FileSystemCalls.MNT_DETACH);
+            mounted = false;
+            assertFalse(Files.exists(target.resolve("inside")), "the file lived on the tmpfs only");
+            assertTrue(mountLines().stream().noneMatch(l -> l.contains(" " + target + " ")));
+        } finally {
+            if (mounted) FileSystemCalls.umount2(target, FileSystemCalls.MNT_DETACH);
+        }
+    }
+
+    private static List<String> mountLines() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                .map(l -> l.replaceAll("(tmpfs rw,nosuid,nodev),.*", "$1"))
+                .toList();
+    }
+
+    @Test
+    void mountOfAnUnknownFileSystemTypeNamesTheTarget() {
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> FileSystemCalls.mount("none", dir, "berthfs-does-not-exist", 0, null));
+        assertEquals("mount `" + dir + "`: ENODEV (No such device)", e.getMessage());
+    }
+
+    @Test
+    void umountOfAPlainDirectoryFailsWithEinval() {
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> FileSystemCalls.umount2(dir, FileSystemCalls.MNT_DETACH));
+        assertEquals("umount2 `" + dir + "`: EINVAL (Invalid argument)", e.getMessage());
+    }
+}
