@@ -1,0 +1,371 @@
+package dev.berth.runtime;
+
+import dev.berth.cgroups.Cgroup;
+import dev.berth.cgroups.CgroupDriver;
+import dev.berth.linux.Fd;
+import dev.berth.linux.FileSystemCalls;
+import dev.berth.linux.OpenFlags;
+import dev.berth.linux.Processes;
+import dev.berth.linux.Signals;
+import dev.berth.linux.SyscallException;
+import dev.berth.linux.WaitStatus;
+import dev.berth.runtime.config.BundleLoader;
+import dev.berth.runtime.config.ContainerConfig;
+import dev.berth.runtime.plan.LaunchPlan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OCI runtime as a library: the lifecycle of runtime.md. Every method is safe to call from a
+ * fresh process (the CLI calls one per invocation); state lives under {@code root}.
+ */
+public final class ContainerRuntime {
+    /** runc's default root is /run/runc; berth's is /run/berth. */
+    public static final Path DEFAULT_ROOT = Path.of("/run/berth");
+    public static final String OCI_VERSION = "1.2.0";
+
+    private static final System.Logger LOG = System.getLogger("dev.berth.runtime");
+
+    private final Path root;
+    private final StateStore store;
+    private CgroupDriver cgroupDriver;
+
+    public ContainerRuntime(Path root) {
+        this.root = root;
+        this.store = new StateStore(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private CgroupDriver cgroups() {
+        if (cgroupDriver == null) {
+            cgroupDriver = CgroupDriver.probe();
+        }
+        return cgroupDriver;
+    }
+
+    /** Creates the container; returns once its process waits for {@link #start}. */
+    public ContainerState create(String id, Path bundle, CreateOptions options) {
+        try (Creation creation = createAndKeepLaunch(id, bundle, options)) {
+            return creation.state();
+        }
+    }
+
+    /**
+     * create without closing the launcher socket, so that `run` sees exec success (EOF) or failure.
+     * On any failure, everything made so far is undone before the exception leaves.
+     */
+    private Creation createAndKeepLaunch(String id, Path bundle, CreateOptions options) {
+        StateStore.checkId(id);
+        ContainerConfig config = BundleLoader.load(bundle.toAbsolutePath().normalize(), id);
+        Path dir = store.reserve(id);
+        Creation creation = new Creation(id);
+        try {
+            creation.cgroup = cgroups().create(config.cgroupsPath(), config.resources());
+            Path fifo = dir.resolve(StateStore.EXEC_FIFO);
+            FileSystemCalls.mkfifo(fifo, 0600);
+            PlanBuilder.Context context = new PlanBuilder.Context(
+                    Launch.execFifoFd(options.preserveFds()), Launch.socketFd(options.preserveFds()),
+                    Capabilities.lastCap(), creation.cgroup.record().paths(),
+                    cgroups().name().equals("v2"), options.noPivot());
+            LaunchPlan plan = PlanBuilder.build(config, context);
+            List<Fd> preserved = new ArrayList<>();
+            for (int i = 0; i < options.preserveFds(); i++) {
+                preserved.add(Fd.inherited(3 + i));
+            }
+            // O_RDWR on a fifo does not block (fifo(7)); the init keeps this end and blocks in
+            // read() until `start` writes a byte.
+            try (Fd fifoEnd = Fd.open(fifo, OpenFlags.O_RDWR, 0)) {
+                creation.launch = Launch.spawn(Launcher.path(), plan, preserved, fifoEnd);
+            }
+            int pid = creation.launch.awaitPid();
+            creation.pid = pid;
+            ProcStat stat = ProcStat.read(pid);
+            if (stat == null) {
+                throw new RuntimeFailure("container init " + pid + " died during create");
+            }
+            creation.cgroup.addProcess(pid);
+            creation.launch.release();
+            creation.launch.awaitReady();
+            creation.record = new ContainerRecord(OCI_VERSION, id, pid, stat.startTime(),
+                    config.bundle().toString(), config.rootfs().toString(), Instant.now().toString(), "",
+                    config.annotations(), creation.cgroup.record());
+            store.save(creation.record);
+            if (options.pidFile() != null) {
+                writePidFile(options.pidFile(), pid);
+            }
+            return creation;
+        } catch (RuntimeException e) {
+            creation.undo(e);
+            throw e;
+        }
+    }
+
+    /** Everything one create made, so that a failure can take it all back. */
+    private final class Creation implements AutoCloseable {
+        final String id;
+        Cgroup cgroup;
+        Launch launch;
+        int pid;
+        ContainerRecord record;
+
+        Creation(String id) {
+            this.id = id;
+        }
+
+        ContainerState state() {
+            return toState(record);
+        }
+
+        void undo(RuntimeException cause) {
+            try {
+                if (launch != null) {
+                    launch.close();
+                }
+                if (pid > 0) {
+                    killAndWait(pid, cgroup);
+                }
+                if (cgroup != null) {
+                    cgroup.destroy();
+                }
+                store.remove(id);
+            } catch (RuntimeException cleanup) {
+                cause.addSuppressed(cleanup);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (launch != null) {
+                launch.close();
+            }
+        }
+    }
+
+    private static void writePidFile(Path pidFile, int pid) {
+        try {
+            Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Integer.toString(pid));
+            Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RuntimeFailure("write pid file " + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Lets a created container exec its process. */
+    public void start(String id) {
+        ContainerRecord record = requireRecord(id);
+        ContainerStatus status = status(record);
+        switch (status) {
+            case CREATED -> { }
+            case STOPPED -> throw new RuntimeFailure("cannot start a container that has stopped");
+            case RUNNING -> throw new RuntimeFailure("cannot start an already running container");
+            default -> throw new RuntimeFailure("cannot start a container in the " + status.word() + " state");
+        }
+        Path fifo = store.execFifo(id);
+        // O_NONBLOCK: opening for writing fails with ENXIO instead of hanging when no process has
+        // the fifo open for reading, i.e. the init is gone (fifo(7)).
+        try (Fd writer = Fd.open(fifo, OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK, 0)) {
+            writer.write(new byte[] {0});
+        } catch (SyscallException e) {
+            throw new RuntimeFailure("start container " + id + ": the container process is not waiting ("
+                    + e.getMessage() + ")", e);
+        }
+        try {
+            Files.deleteIfExists(fifo);
+        } catch (IOException e) {
+            throw new RuntimeFailure("remove " + fifo + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ContainerState state(String id) {
+        ContainerRecord record = store.load(id);
+        if (record == null) {
+            return new ContainerState(OCI_VERSION, id, ContainerStatus.CREATING, 0, null, null, null, "", java.util.Map.of());
+        }
+        return toState(record);
+    }
+
+    private ContainerState toState(ContainerRecord record) {
+        ContainerStatus status = status(record);
+        return new ContainerState(record.ociVersion(), record.id(), status,
+                status == ContainerStatus.STOPPED ? 0 : record.pid(), Path.of(record.bundle()),
+                Path.of(record.rootfs()), Instant.parse(record.created()), record.owner(),
+                record.annotations() == null ? java.util.Map.of() : record.annotations());
+    }
+
+    private ContainerStatus status(ContainerRecord record) {
+        if (!ProcStat.isRunning(record.pid(), record.pidStartTime())) {
+            return ContainerStatus.STOPPED;
+        }
+        return Files.exists(store.execFifo(record.id())) ? ContainerStatus.CREATED : ContainerStatus.RUNNING;
+    }
+
+    private ContainerRecord requireRecord(String id) {
+        ContainerRecord record = store.load(id);
+        if (record == null) {
+            throw new RuntimeFailure("container " + id + " is still being created");
+        }
+        return record;
+    }
+
+    /** Sends {@code signal} to the container process, or with {@code all} to all its processes. */
+    public void kill(String id, int signal, boolean all) {
+        ContainerRecord record = requireRecord(id);
+        if (status(record) == ContainerStatus.STOPPED) {
+            throw new RuntimeFailure("container not running");
+        }
+        if (all) {
+            for (int pid : cgroups().open(record.cgroup()).processes()) {
+                signalQuietly(pid, signal);
+            }
+        } else {
+            Processes.kill(record.pid(), signal);
+        }
+    }
+
+    private static void signalQuietly(int pid, int signal) {
+        try {
+            Processes.kill(pid, signal);
+        } catch (SyscallException e) {
+            // ESRCH: it exited between listing and signalling, which is what we wanted anyway.
+        }
+    }
+
+    /** Removes a stopped or created (or, with {@code force}, any) container and all it made. */
+    public void delete(String id, boolean force) {
+        ContainerRecord record = store.load(id);
+        if (record == null) {
+            if (!force) {
+                throw new RuntimeFailure("container " + id + " is still being created");
+            }
+            store.remove(id);
+            return;
+        }
+        ContainerStatus status = status(record);
+        if (status == ContainerStatus.RUNNING && !force) {
+            throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: running");
+        }
+        Cgroup cgroup = cgroups().open(record.cgroup());
+        if (status != ContainerStatus.STOPPED) {
+            killAndWait(record.pid(), cgroup);
+        } else {
+            // The init is gone, but without a pid namespace its children may not be.
+            killRemaining(cgroup);
+        }
+        cgroup.destroy();
+        store.remove(id);
+    }
+
+    /**
+     * SIGKILL the init (in a new pid namespace that kills every process in it,
+     * pid_namespaces(7)) and every other process in the cgroup, then wait until they are gone.
+     */
+    private void killAndWait(int pid, Cgroup cgroup) {
+        signalQuietly(pid, Signals.SIGKILL);
+        killRemaining(cgroup);
+        waitGone(pid);
+    }
+
+    private void killRemaining(Cgroup cgroup) {
+        if (cgroup == null || !cgroup.exists()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            List<Integer> pids = cgroup.processes();
+            if (pids.isEmpty()) {
+                return;
+            }
+            for (int pid : pids) {
+                signalQuietly(pid, Signals.SIGKILL);
+                reapIfChild(pid);
+            }
+            sleep(attempt);
+        }
+        throw new RuntimeFailure("processes of the container survive SIGKILL: " + cgroup.processes());
+    }
+
+    private static void waitGone(int pid) {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            ProcStat stat = ProcStat.read(pid);
+            if (stat == null) {
+                return;
+            }
+            if (stat.isZombieOrDead() && !reapIfChild(pid)) {
+                return; // a zombie whose parent (e.g. a shim) will reap it: it holds nothing
+            }
+            sleep(attempt);
+        }
+        throw new RuntimeFailure("container process " + pid + " did not exit after SIGKILL");
+    }
+
+    /** Reaps {@code pid} if it is our child (we are a subreaper in `run`); false if it is not. */
+    private static boolean reapIfChild(int pid) {
+        try {
+            return Processes.waitpid(pid, true) != null;
+        } catch (SyscallException e) {
+            return false; // ECHILD: not ours to reap
+        }
+    }
+
+    private static void sleep(int attempt) {
+        try {
+            Thread.sleep(attempt < 20 ? 1 : 10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("interrupted while waiting for the container to exit");
+        }
+    }
+
+    /**
+     * create + start; unless {@code detach}, waits, deletes the container and returns its exit
+     * code (128+signal when killed by a signal, as a shell reports it).
+     */
+    public int run(String id, Path bundle, CreateOptions options, boolean detach) {
+        if (!detach) {
+            // The launcher exits after forking the init; as subreaper we inherit the init and can
+            // waitpid(2) for its status (PR_SET_CHILD_SUBREAPER, prctl(2)).
+            Processes.setChildSubreaper();
+        }
+        int pid;
+        try (Creation creation = createAndKeepLaunch(id, bundle, options)) {
+            pid = creation.pid;
+            try {
+                start(id);
+                creation.launch.awaitExec();
+            } catch (RuntimeException e) {
+                creation.undo(e);
+                throw e;
+            }
+        }
+        if (detach) {
+            return 0;
+        }
+        WaitStatus status;
+        try (SignalForwarding forwarding = SignalForwarding.to(pid)) {
+            status = Processes.waitpid(pid, false);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "container {0} exited: {1}", id, status);
+        delete(id, true);
+        return status.shellCode();
+    }
+
+    public List<ContainerState> list() {
+        List<ContainerState> states = new ArrayList<>();
+        for (String id : store.ids()) {
+            try {
+                states.add(state(id));
+            } catch (ContainerNotFoundException e) {
+                // deleted while we listed
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,238 @@
+package dev.berth.runtime;
+
+import dev.berth.runtime.config.ContainerConfig;
+import dev.berth.runtime.config.DeviceConfig;
+import dev.berth.runtime.config.MountConfig;
+import dev.berth.runtime.config.NamespaceConfig;
+import dev.berth.runtime.config.NamespaceKind;
+import dev.berth.runtime.config.ProcessConfig;
+import dev.berth.runtime.plan.LaunchPlan;
+import dev.berth.runtime.plan.Step;
+import dev.berth.runtime.plan.Steps;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static dev.berth.runtime.plan.Step.IGNORE_EEXIST;
+import static dev.berth.runtime.plan.Step.IGNORE_ENOENT;
+import static dev.berth.runtime.plan.Step.IN_ROOT;
+
+/**
+ * Turns a validated {@link ContainerConfig} into the launch plan the C launcher executes. Every
+ * ordering decision lives here; the order follows runc's (libcontainer/rootfs_linux.go and
+ * standard_init_linux.go) because configs written for runc rely on it:
+ * namespaces, cgroup placement, mounts, pivot_root, devices, hostname, sysctl (before /proc/sys
+ * becomes read-only), read-only and masked paths, rlimits, credentials, capabilities, exec.
+ */
+final class PlanBuilder {
+    static final long MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384;
+
+    /**
+     * What the plan needs besides the config.
+     *
+     * @param execFifoFd   fd number, in the launcher, of the exec fifo `start` writes to
+     * @param firstFdToClose every fd from here on is made close-on-exec (3 + --preserve-fds)
+     * @param lastCap      /proc/sys/kernel/cap_last_cap
+     * @param cgroupDirs   hierarchy name -> host directory of the container's cgroup
+     * @param cgroupV2     whether the host is pure cgroup v2
+     */
+    record Context(int execFifoFd, int firstFdToClose, int lastCap, Map<String, String> cgroupDirs,
+                   boolean cgroupV2, boolean noPivot) {
+    }
+
+    private final ContainerConfig config;
+    private final Context context;
+    private final List<Step> steps = new ArrayList<>();
+
+    private PlanBuilder(ContainerConfig config, Context context) {
+        this.config = config;
+        this.context = context;
+    }
+
+    static LaunchPlan build(ContainerConfig config, Context context) {
+        PlanBuilder builder = new PlanBuilder(config, context);
+        builder.namespacesAndFork();
+        builder.rootfs();
+        builder.afterPivot();
+        builder.credentialsAndExec(config.process());
+        return new LaunchPlan(List.copyOf(builder.steps));
+    }
+
+    /** In the launcher: join, unshare, then fork so that a new pid namespace gets its PID 1. */
+    private void namespacesAndFork() {
+        config.namespaces().stream().filter(n -> n.path() != null)
+                .sorted(Comparator.comparing(NamespaceConfig::kind))
+                .forEach(n -> steps.add(Steps.setns(n.path(), n.kind().cloneFlag())));
+        long unshare = 0;
+        for (NamespaceConfig n : config.namespaces()) {
+            // A cgroup namespace's root is the cgroup its creator is in, so it is made only after
+            // Java has placed the process in the container's cgroup (cgroup_namespaces(7)).
+            if (n.path() == null && n.kind() != NamespaceKind.CGROUP) {
+                unshare |= n.kind().cloneFlag();
+            }
+        }
+        if (unshare != 0) {
+            steps.add(Steps.unshare(unshare));
+        }
+        steps.add(Steps.fork());
+        // runc makes the container init a session leader too; it detaches it from the caller's
+        // terminal job control, and `run` forwards signals instead.
+        steps.add(Steps.setsid());
+        steps.add(Steps.sync());
+        if (config.createsNamespace(NamespaceKind.CGROUP)) {
+            steps.add(Steps.unshare(NamespaceKind.CGROUP.cloneFlag()));
+        }
+    }
+
+    private void rootfs() {
+        String rootfs = config.rootfs().toString();
+        // Keep mount events of the container from propagating back to the host (default
+        // MS_SLAVE|MS_REC); pivot_root(2) also refuses a shared parent mount.
+        steps.add(Steps.mount(null, "/", null, config.rootPropagation(), null, 0));
+        // pivot_root needs new_root to be a mount point.
+        steps.add(Steps.mount(rootfs, rootfs, null, MS_BIND | MS_REC, null, 0));
+        steps.add(Steps.openRoot(rootfs));
+        boolean devIsBind = false;
+        boolean devPts = false;
+        for (MountConfig mount : config.mounts()) {
+            if (mount.destination().equals("/dev") && mount.bind()) {
+                devIsBind = true;
+            }
+            if (mount.destination().equals("/dev/pts") && "devpts".equals(mount.type())) {
+                devPts = true;
+            }
+            mount(mount);
+        }
+        if (!devIsBind) {
+            devices(devPts);
+        }
+        steps.add(context.noPivot() ? Steps.moveRoot(rootfs) : Steps.pivotRoot(rootfs));
+    }
+
+    private void mount(MountConfig m) {
+        String dest = m.destination();
+        if (m.bind()) {
+            steps.add(m.sourceIsDirectory() ? Steps.mkdirs(dest, 0755, IN_ROOT) : Steps.mkfile(dest, 0644, IN_ROOT));
+            steps.add(Steps.mount(m.source(), dest, null, m.flags(), m.data(), IN_ROOT));
+            if (m.remountFlags() != 0) {
+                // mount(2): MS_BIND ignores every other flag, so ro/nosuid/... need a remount.
+                steps.add(Steps.mount(null, dest, null, MS_BIND | MS_REMOUNT | m.remountFlags(), null, IN_ROOT));
+            }
+        } else if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
+            cgroupMount(m);
+        } else {
+            steps.add(Steps.mkdirs(dest, 0755, IN_ROOT));
+            steps.add(Steps.mount(m.source(), dest, m.type(), m.flags(), m.data(), IN_ROOT));
+        }
+        for (long propagation : m.propagation()) {
+            steps.add(Steps.mount(null, dest, null, propagation, null, IN_ROOT));
+        }
+    }
+
+    /**
+     * The container sees its own cgroup as the root. On v2 with a cgroup namespace a fresh cgroup2
+     * mount shows exactly that; otherwise berth binds the container's directories (a tmpfs holding
+     * one per v1 hierarchy), as runc does.
+     */
+    private void cgroupMount(MountConfig m) {
+        String dest = m.destination();
+        long readonly = m.flags() & MS_RDONLY;
+        long otherFlags = m.flags() & ~MS_RDONLY;
+        steps.add(Steps.mkdirs(dest, 0755, IN_ROOT));
+        if (context.cgroupV2()) {
+            if (config.createsNamespace(NamespaceKind.CGROUP)) {
+                steps.add(Steps.mount("cgroup2", dest, "cgroup2", m.flags(), null, IN_ROOT));
+            } else {
+                bindCgroupDir(context.cgroupDirs().values().iterator().next(), dest, m.flags());
+            }
+            return;
+        }
+        steps.add(Steps.mount("tmpfs", dest, "tmpfs", otherFlags, "mode=755", IN_ROOT));
+        context.cgroupDirs().forEach((hierarchy, hostDir) -> {
+            // The record names the unified hierarchy "" (hybrid hosts); inside it is "unified".
+            String target = dest + "/" + (hierarchy.isEmpty() ? "unified" : hierarchy);
+            steps.add(Steps.mkdirs(target, 0755, IN_ROOT));
+            bindCgroupDir(hostDir, target, m.flags());
+        });
+        if (readonly != 0) {
+            steps.add(Steps.mount(null, dest, null, MS_REMOUNT | m.flags(), "mode=755", IN_ROOT));
+        }
+    }
+
+    private void bindCgroupDir(String hostDir, String target, long flags) {
+        steps.add(Steps.mount(hostDir, target, null, MS_BIND | MS_REC, null, IN_ROOT));
+        steps.add(Steps.mount(null, target, null, MS_BIND | MS_REMOUNT | flags, null, IN_ROOT));
+    }
+
+    /** Device nodes, made with umask 0 so the modes are exact (mknod(2) applies the umask). */
+    private void devices(boolean devPts) {
+        steps.add(Steps.umask(0));
+        for (DeviceConfig device : config.devices()) {
+            steps.add(Steps.mknod(device.path(), device.mode(), device.dev(), device.uid(), device.gid(), IN_ROOT));
+        }
+        steps.add(Steps.symlink("/proc/self/fd", "/dev/fd", IN_ROOT | IGNORE_EEXIST));
+        steps.add(Steps.symlink("/proc/self/fd/0", "/dev/stdin", IN_ROOT | IGNORE_EEXIST));
+        steps.add(Steps.symlink("/proc/self/fd/1", "/dev/stdout", IN_ROOT | IGNORE_EEXIST));
+        steps.add(Steps.symlink("/proc/self/fd/2", "/dev/stderr", IN_ROOT | IGNORE_EEXIST));
+        if (devPts) {
+            // devpts(5) with newinstance: the instance's own ptmx is pts/ptmx.
+            steps.add(Steps.symlink("pts/ptmx", "/dev/ptmx", IN_ROOT | IGNORE_EEXIST));
+        }
+    }
+
+    /** Inside the new root. Sysctls go before readonlyPaths, which usually include /proc/sys. */
+    private void afterPivot() {
+        if (config.hostname() != null) {
+            steps.add(Steps.sethostname(config.hostname()));
+        }
+        if (config.domainname() != null) {
+            steps.add(Steps.setdomainname(config.domainname()));
+        }
+        config.sysctl().forEach((key, value) ->
+                steps.add(Steps.writeFile("/proc/sys/" + key.replace('.', '/'), value, 0)));
+        for (String path : config.readonlyPaths()) {
+            steps.add(Steps.readonly(path, IN_ROOT | IGNORE_ENOENT));
+        }
+        for (String path : config.maskedPaths()) {
+            steps.add(Steps.mask(path, IN_ROOT | IGNORE_ENOENT));
+        }
+        if (config.readonlyRootfs()) {
+            steps.add(Steps.mount(null, "/", null, MS_BIND | MS_REMOUNT | MS_RDONLY, null, 0));
+        }
+    }
+
+    /**
+     * Credentials last: rlimits and oom_score_adj may need CAP_SYS_RESOURCE, the bounding set
+     * needs CAP_SETPCAP, so both go before setuid drops them. PR_SET_KEEPCAPS keeps the permitted
+     * set across setuid (capabilities(7)) so capset can then set exactly what was asked.
+     */
+    private void credentialsAndExec(ProcessConfig p) {
+        if (p.oomScoreAdj() != null) {
+            steps.add(Steps.writeFile("/proc/self/oom_score_adj", p.oomScoreAdj().toString(), 0));
+        }
+        for (ProcessConfig.RlimitConfig limit : p.rlimits()) {
+            steps.add(Steps.setrlimit(limit.name(), limit.resource(), limit.soft(), limit.hard()));
+        }
+        ProcessConfig.CapabilitySets caps = p.capabilities();
+        steps.add(Steps.capBounding(caps.bounding(), context.lastCap()));
+        steps.add(Steps.keepCaps(true));
+        steps.add(Steps.setgroups(p.additionalGids()));
+        steps.add(Steps.setgid(p.gid()));
+        steps.add(Steps.setuid(p.uid()));
+        steps.add(Steps.keepCaps(false));
+        steps.add(Steps.capset(caps.effective(), caps.permitted(), caps.inheritable()));
+        steps.add(Steps.ambient(caps.ambient(), context.lastCap()));
+        if (p.noNewPrivileges()) {
+            steps.add(Steps.noNewPrivs());
+        }
+        steps.add(Steps.umask(p.umask() == null ? 0022 : p.umask()));
+        steps.add(Steps.chdir(p.cwd()));
+        steps.add(Steps.findExec(p.execCandidates()));
+        steps.add(Steps.ready());
+        steps.add(Steps.waitStart(context.execFifoFd()));
+        steps.add(Steps.closeFds(context.firstFdToClose()));
+        steps.add(Steps.exec(p.args(), p.env()));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.berth.runtime.config;
+
+import dev.berth.cgroups.Resources;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's configuration after validation: every path absolute, every name resolved to a
+ * number, every option parsed into flags. The plan builder reads only this, never JSON.
+ *
+ * @param rootfs           absolute host path of the root filesystem
+ * @param rootPropagation  mount flags applied to "/" recursively before anything is mounted
+ * @param cgroupsPath      as given in config.json (absolute or relative), never null
+ * @param hostname         null when not set
+ * @param domainname       null when not set
+ */
+public record ContainerConfig(
+        Path bundle,
+        Path rootfs,
+        boolean readonlyRootfs,
+        long rootPropagation,
+        List<NamespaceConfig> namespaces,
+        List<MountConfig> mounts,
+        List<DeviceConfig> devices,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        String hostname,
+        String domainname,
+        Map<String, String> sysctl,
+        ProcessConfig process,
+        String cgroupsPath,
+        Resources resources,
+        Map<String, String> annotations) {
+
+    public boolean createsNamespace(NamespaceKind kind) {
+        return namespaces.stream().anyMatch(n -> n.kind() == kind && n.path() == null);
+    }
+
+    public boolean hasNamespace(NamespaceKind kind) {
+        return namespaces.stream().anyMatch(n -> n.kind() == kind);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.berth.runtime.config;
+
+import dev.berth.cgroups.Resources;
+import dev.berth.spec.Capability;
+import dev.berth.spec.Linux;
+import dev.berth.spec.LinuxResources;
+import dev.berth.spec.Mount;
+import dev.berth.spec.MountOptions;
+import dev.berth.spec.Process;
+import dev.berth.spec.RlimitType;
+import dev.berth.spec.Spec;
+import dev.berth.spec.SpecException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OCI spec records (already validated by SpecValidator) -> {@link ContainerConfig}. What is
+ * checked here is what needs the host or berth's own limits: bind sources that must exist, the
+ * kernel's capability count, features berth does not have yet.
+ */
+final class SpecConverter {
+    private final Spec spec;
+    private final Path bundle;
+    private final List<String> problems = new ArrayList<>();
+
+    private SpecConverter(Spec spec, Path bundle) {
+        this.spec = spec;
+        this.bundle = bundle;
+    }
+
+    static ContainerConfig convert(Spec spec, Path bundle, String id) throws SpecException {
+        return new SpecConverter(spec, bundle).convert(id);
+    }
+
+    private ContainerConfig convert(String id) throws SpecException {
+        Linux linux = spec.linux() == null ? emptyLinux() : spec.linux();
+        Path rootfs = bundle.resolve(spec.root().path()).normalize();
+        List<NamespaceConfig> namespaces = namespaces(linux);
+        List<MountConfig> mounts = mounts();
+        ProcessConfig process = process(spec.process());
+        unsupported(linux);
+        if (!problems.isEmpty()) {
+            throw new SpecException("config.json: " + String.join("\nconfig.json: ", problems));
+        }
+        String cgroupsPath = linux.cgroupsPath() == null || linux.cgroupsPath().isEmpty()
+                ? "/berth/" + id : linux.cgroupsPath();
+        return new ContainerConfig(bundle, rootfs, spec.root().readonlyOrDefault(),
+                rootPropagation(linux.rootfsPropagation()), namespaces, mounts, Devices.forContainer(linux),
+                orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
+                emptyToNull(spec.domainname()), linux.sysctl() == null ? Map.of() : linux.sysctl(), process,
+                cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations());
+    }
+
+    private static Linux emptyLinux() {
+        return new Linux(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private List<NamespaceConfig> namespaces(Linux linux) {
+        List<NamespaceConfig> namespaces = new ArrayList<>();
+        for (Linux.Namespace ns : orEmpty(linux.namespaces())) {
+            namespaces.add(new NamespaceConfig(NamespaceKind.fromSpec(ns.type()), emptyToNull(ns.path())));
+        }
+        if (namespaces.stream().noneMatch(n -> n.kind() == NamespaceKind.MOUNT)) {
+            // Without one, every mount of the config would land in the host's namespace.
+            problems.add("linux.namespaces: a mount namespace is required (berth never mounts in the host's namespace)");
+        }
+        if (namespaces.stream().anyMatch(n -> n.kind() == NamespaceKind.USER)) {
+            problems.add("linux.namespaces: user namespaces are not supported yet");
+        }
+        if (linux.timeOffsets() != null && !linux.timeOffsets().isEmpty()) {
+            problems.add("linux.timeOffsets: time namespace offsets are not supported yet");
+        }
+        return namespaces;
+    }
+
+    private List<MountConfig> mounts() {
+        List<MountConfig> mounts = new ArrayList<>();
+        List<Mount> specMounts = orEmpty(spec.mounts());
+        for (int i = 0; i < specMounts.size(); i++) {
+            MountConfig mount = mount(specMounts.get(i), "mounts[" + i + "]");
+            if (mount != null) {
+                mounts.add(mount);
+            }
+        }
+        return mounts;
+    }
+
+    private MountConfig mount(Mount m, String field) {
+        MountOptions options = m.parsedOptions();
+        String destination = Path.of(m.destination()).normalize().toString();
+        if (options.hasRecursiveAttributes()) {
+            problems.add(field + ".options: recursive attributes (rro, rnosuid, ...) are not supported yet");
+            return null;
+        }
+        String data = options.data() == null || options.data().isEmpty() ? null : options.data();
+        boolean bind = options.bind() || "bind".equals(m.type());
+        if (!bind) {
+            return new MountConfig(destination, m.type(), m.source(), options.flags(), 0,
+                    options.propagationFlags(), data, false, true);
+        }
+        if (m.source() == null || m.source().isEmpty()) {
+            problems.add(field + ".source: a bind mount needs a source");
+            return null;
+        }
+        Path source = bundle.resolve(m.source()).normalize();
+        if (!Files.exists(source)) {
+            problems.add(field + ".source: " + source + " does not exist");
+            return null;
+        }
+        long bindFlags = MountOptions.MS_BIND | (options.flags() & MountOptions.MS_REC);
+        long remount = options.flags() & ~(MountOptions.MS_BIND | MountOptions.MS_REC);
+        return new MountConfig(destination, null, source.toString(), bindFlags, remount,
+                options.propagationFlags(), data, true, Files.isDirectory(source));
+    }
+
+    /** rootfsPropagation; runc's default is MS_SLAVE|MS_REC so host mounts still reach the container. */
+    private static long rootPropagation(String word) {
+        if (word == null || word.isEmpty()) {
+            return MountOptions.MS_SLAVE | MountOptions.MS_REC;
+        }
+        List<Long> flags = MountOptions.parse(List.of(word)).propagationFlags();
+        return flags.isEmpty() ? MountOptions.MS_SLAVE | MountOptions.MS_REC : flags.getFirst();
+    }
+
+    private ProcessConfig process(Process p) {
+        Process.User user = p.user();
+        List<String> env = orEmpty(p.env());
+        List<ProcessConfig.RlimitConfig> rlimits = new ArrayList<>();
+        for (Process.Rlimit r : orEmpty(p.rlimits())) {
+            rlimits.add(new ProcessConfig.RlimitConfig(r.type(), RlimitType.number(r.type()), r.soft(), r.hard()));
+        }
+        if (p.terminalOrDefault()) {
+            problems.add("process.terminal: terminals (--console-socket) are not supported yet; set it to false");
+        }
+        if (p.apparmorProfile() != null && !p.apparmorProfile().isEmpty()) {
+            problems.add("process.apparmorProfile: AppArmor is not available to berth on this host");
+        }
+        if (p.selinuxLabel() != null && !p.selinuxLabel().isEmpty()) {
+            problems.add("process.selinuxLabel: SELinux is not available to berth on this host");
+        }
+        return new ProcessConfig(p.args(), env, p.cwd(), user.uid(), user.gid(),
+                orEmpty(user.additionalGids()), user.umask() == null ? null : user.umask().intValue(),
+                rlimits, p.oomScoreAdj(), p.noNewPrivilegesOrDefault(), capabilities(p.capabilities()),
+                ProcessPaths.execCandidates(p.args().getFirst(), env), p.terminalOrDefault());
+    }
+
+    private static ProcessConfig.CapabilitySets capabilities(Process.Capabilities caps) {
+        if (caps == null) {
+            return new ProcessConfig.CapabilitySets(0, 0, 0, 0, 0);
+        }
+        return new ProcessConfig.CapabilitySets(mask(caps.bounding()), mask(caps.effective()),
+                mask(caps.permitted()), mask(caps.inheritable()), mask(caps.ambient()));
+    }
+
+    private static long mask(List<String> names) {
+        long mask = 0;
+        for (String name : orEmpty(names)) {
+            mask |= 1L << Capability.number(name);
+        }
+        return mask;
+    }
+
+    private void unsupported(Linux linux) {
+        if (linux.seccomp() != null) {
+            problems.add("linux.seccomp: seccomp is not supported yet");
+        }
+        if (hasHooks(spec.hooks())) {
+            problems.add("hooks: hooks are not supported yet");
+        }
+        if (linux.intelRdt() != null) {
+            problems.add("linux.intelRdt: Intel RDT is not available on this host");
+        }
+        if (linux.personality() != null) {
+            problems.add("linux.personality: not supported yet");
+        }
+        if (linux.mountLabel() != null && !linux.mountLabel().isEmpty()) {
+            problems.add("linux.mountLabel: SELinux is not available to berth on this host");
+        }
+    }
+
+    private static boolean hasHooks(dev.berth.spec.Hooks hooks) {
+        return hooks != null && java.util.stream.Stream.of(hooks.prestart(), hooks.createRuntime(),
+                hooks.createContainer(), hooks.startContainer(), hooks.poststart(), hooks.poststop())
+                .anyMatch(list -> list != null && !list.isEmpty());
+    }
+
+    static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

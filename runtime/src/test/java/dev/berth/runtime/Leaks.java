@@ -1,0 +1,72 @@
+package dev.berth.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What a container may leave on the host, found by looking at the host itself. */
+final class Leaks {
+    private Leaks() {
+    }
+
+    /** Cgroup directories (any hierarchy) whose name contains {@code marker}. */
+    static List<Path> cgroupDirs(String marker) {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                if (!Files.isDirectory(hierarchy)) {
+                    continue;
+                }
+                try (Stream<Path> walk = Files.walk(hierarchy, 3)) {
+                    walk.filter(Files::isDirectory).filter(p -> p.getFileName().toString().contains(marker)).forEach(found::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Processes whose command line contains {@code marker}. */
+    static List<String> processes(String marker) {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+                    if (cmdline.contains(marker)) {
+                        found.add(proc.getFileName() + ": " + cmdline);
+                    }
+                } catch (IOException vanished) {
+                    // exited while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Lines of the host's mount table that mention {@code marker}. */
+    static List<String> mounts(String marker) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(marker)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void assertNoneFor(String id) {
+        assertEquals(List.of(), cgroupDirs(id), "cgroup directories left for " + id);
+        assertEquals(List.of(), mounts(id), "mounts left for " + id);
+    }
+}
