@@ -1,0 +1,29 @@
+package dev.berth.cgroups;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A cgroup in a pure cgroup v2 hierarchy: one directory. */
+final class V2Cgroup extends FsCgroup {
+    private final Path mount;
+    private final Path dir;
+
+    V2Cgroup(CgroupFiles files, Path mount, Path dir, List<Path> created) {
+        super(files, V2Driver.NAME, Map.of(CgroupRecord.UNIFIED, dir), created);
+        this.mount = mount;
+        this.dir = dir;
+    }
+
+    @Override
+    void apply(Resources resources) {
+        V2Driver.validate(resources);
+        SubtreeControl.enable(files, mount, dir, created, V2Resources.controllersNeeded(resources));
+        V2Resources.apply(files, dir, resources);
+    }
+
+    @Override
+    Path processesDir() {
+        return dir;
+    }
+}
