@@ -16,7 +16,7 @@ record ProcStat(char state, long startTime) {
     static ProcStat read(int pid) {
         String line;
         try {
-            line = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            line = ProcFiles.read(Path.of("/proc", Integer.toString(pid), "stat"));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -42,6 +42,8 @@ abstract class ContainerTest {
         id = "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         bundle = TestBundle.create(tmp, "true");
         out = Files.createDirectories(tmp.resolve("out"));
+        // Tests run the container as other users too; they must be able to write their output.
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         bundle.mounts().add(bundle.json(
                 "{\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"" + out + "\", \"options\": [\"rbind\", \"rw\"]}"));
         bundle.write();

@@ -33,8 +33,8 @@ final class Leaks {
         return found;
     }
 
-    /** Processes whose command line contains {@code marker}. */
-    static List<String> processes(String marker) {
+    /** Children of this JVM whose command name (comm, at most 15 characters) is {@code name}. */
+    static List<String> processes(String name) {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.toList()) {
@@ -42,9 +42,11 @@ final class Leaks {
                     continue;
                 }
                 try {
-                    String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-                    if (cmdline.contains(marker)) {
-                        found.add(proc.getFileName() + ": " + cmdline);
+                    String comm = Files.readString(proc.resolve("comm")).trim();
+                    String stat = Files.readString(proc.resolve("stat"));
+                    long parent = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+                    if (comm.equals(name) && parent == ProcessHandle.current().pid()) {
+                        found.add(proc.getFileName() + ": " + comm);
                     }
                 } catch (IOException vanished) {
                     // exited while we looked

@@ -107,6 +107,13 @@ class LifecycleTest extends ContainerTest {
 
     @Test
     void deathBySignalIs128PlusSignal() {
+        // Without a pid namespace: an init (PID 1) ignores signals it has no handler for, even
+        // its own (pid_namespaces(7)).
+        var namespaces = bundle.linux().putArray("namespaces");
+        for (String type : new String[] {"mount", "uts", "ipc", "network"}) {
+            namespaces.add(bundle.json("{\"type\": \"" + type + "\"}"));
+        }
+        bundle.write();
         assertEquals(128 + 15, run("kill -TERM $$; sleep 5").exitCode());
     }
 

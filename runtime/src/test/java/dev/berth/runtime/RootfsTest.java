@@ -100,15 +100,15 @@ class RootfsTest extends ContainerTest {
 
     @Test
     void symlinkInRootfsCannotLeadAMountOutside() throws Exception {
-        Path hostDir = Files.createDirectories(tmp.resolve("host-target"));
-        // A hostile image: /evil points at a host path, and a mount asks for /evil/inside.
-        Files.createSymbolicLink(bundle.rootfs.resolve("evil"), hostDir);
-        bundle.mounts().add(bundle.json("{\"destination\": \"/evil/inside\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"));
+        // A hostile image: /evil points at the host's /home, and a mount asks for /evil/NAME.
+        String name = "berth-escape-" + id;
+        Files.createSymbolicLink(bundle.rootfs.resolve("evil"), Path.of("/home"));
+        bundle.mounts().add(bundle.json("{\"destination\": \"/evil/" + name + "\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"));
         bundle.write();
-        runOk("true");
-        assertFalse(Files.exists(hostDir.resolve("inside")), "the mount point was created outside the rootfs");
+        assertTrue(runOk("grep ' /home/" + name + " ' /proc/self/mountinfo").contains("tmpfs"));
+        assertFalse(Files.exists(Path.of("/home", name)), "the mount point was created outside the rootfs");
         // The symlink was resolved as if the rootfs were "/": the directory is inside the rootfs.
-        assertTrue(Files.isDirectory(bundle.rootfs.resolve(hostDir.toString().substring(1)).resolve("inside")));
+        assertTrue(Files.isDirectory(bundle.rootfs.resolve("home").resolve(name)));
     }
 
     @Test

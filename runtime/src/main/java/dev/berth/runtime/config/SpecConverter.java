@@ -46,8 +46,10 @@ final class SpecConverter {
         if (!problems.isEmpty()) {
             throw new SpecException("config.json: " + String.join("\nconfig.json: ", problems));
         }
+        // The default is flat, one directory per container: a shared parent such as /berth would be
+        // created by one container and left behind (still in use) when that one is deleted.
         String cgroupsPath = linux.cgroupsPath() == null || linux.cgroupsPath().isEmpty()
-                ? "/berth/" + id : linux.cgroupsPath();
+                ? "/berth-" + id : linux.cgroupsPath();
         return new ContainerConfig(bundle, rootfs, spec.root().readonlyOrDefault(),
                 rootPropagation(linux.rootfsPropagation()), namespaces, mounts, Devices.forContainer(linux),
                 orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
