@@ -94,6 +94,10 @@ final class SpecConverter {
     private MountConfig mount(Mount m, String field) {
         MountOptions options = m.parsedOptions();
         String destination = Path.of(m.destination()).normalize().toString();
+        if (m.uidMappings() != null || m.gidMappings() != null) {
+            problems.add(field + ": id-mapped mounts (uidMappings/gidMappings) are not supported yet");
+            return null;
+        }
         if (options.hasRecursiveAttributes()) {
             problems.add(field + ".options: recursive attributes (rro, rnosuid, ...) are not supported yet");
             return null;
@@ -175,6 +179,18 @@ final class SpecConverter {
         }
         if (linux.intelRdt() != null) {
             problems.add("linux.intelRdt: Intel RDT is not available on this host");
+        }
+        if (linux.resources() != null && linux.resources().network() != null) {
+            problems.add("linux.resources.network: net_cls/net_prio are not supported");
+        }
+        if (linux.resources() != null && linux.resources().rdma() != null && !linux.resources().rdma().isEmpty()) {
+            problems.add("linux.resources.rdma: the rdma controller is not supported");
+        }
+        if (spec.process().scheduler() != null) {
+            problems.add("process.scheduler: not supported yet");
+        }
+        if (spec.process().ioPriority() != null) {
+            problems.add("process.ioPriority: not supported yet");
         }
         if (linux.personality() != null) {
             problems.add("linux.personality: not supported yet");

@@ -1,0 +1,124 @@
+package dev.berth.runtime.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runtime.RuntimeFailure;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** config.json -> ContainerConfig without running anything. */
+class SpecConverterTest {
+    @TempDir
+    Path bundle;
+    ObjectNode config;
+    final ObjectMapper mapper = new ObjectMapper();
+
+    @BeforeEach
+    void baseConfig() throws Exception {
+        Files.createDirectories(bundle.resolve("rootfs"));
+        try (InputStream in = getClass().getResourceAsStream("/base-config.json")) {
+            config = (ObjectNode) mapper.readTree(in);
+        }
+    }
+
+    private ContainerConfig load() throws Exception {
+        Files.writeString(bundle.resolve("config.json"), mapper.writeValueAsString(config));
+        return BundleLoader.load(bundle, "c1");
+    }
+
+    private String failure() throws Exception {
+        Files.writeString(bundle.resolve("config.json"), mapper.writeValueAsString(config));
+        return assertThrows(RuntimeFailure.class, () -> BundleLoader.load(bundle, "c1")).getMessage();
+    }
+
+    @Test
+    void basics() throws Exception {
+        ContainerConfig c = load();
+        assertEquals(bundle.resolve("rootfs"), c.rootfs());
+        assertTrue(c.readonlyRootfs());
+        assertEquals("/berth-c1", c.cgroupsPath());
+        assertEquals("berth-test", c.hostname());
+        assertNull(c.domainname());
+        assertTrue(c.createsNamespace(NamespaceKind.PID) && c.createsNamespace(NamespaceKind.CGROUP));
+        // CAP_AUDIT_WRITE 29, CAP_KILL 5, CAP_NET_BIND_SERVICE 10
+        assertEquals((1L << 29) | (1L << 5) | (1L << 10), c.process().capabilities().bounding());
+        assertEquals(0, c.process().capabilities().ambient());
+        assertEquals(List.of("/usr/local/sbin/true", "/usr/local/bin/true", "/usr/sbin/true", "/usr/bin/true",
+                "/sbin/true", "/bin/true"), c.process().execCandidates());
+        assertEquals(List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"),
+                c.devices().stream().map(DeviceConfig::path).toList());
+    }
+
+    @Test
+    void bindMountOptionsSplitIntoBindAndRemount() throws Exception {
+        Path source = Files.createDirectories(bundle.resolve("data"));
+        config.withArray("mounts").add(mapper.readTree("{\"destination\": \"/data/../x\", \"type\": \"bind\", \"source\": \"data\","
+                + " \"options\": [\"rbind\", \"ro\", \"nosuid\", \"rprivate\"]}"));
+        MountConfig m = load().mounts().getLast();
+        assertEquals("/x", m.destination());
+        assertEquals(source.toString(), m.source(), "a relative bind source is relative to the bundle");
+        assertEquals(4096 | 16384, m.flags());
+        assertEquals(1 | 2, m.remountFlags());
+        assertEquals(List.of((1L << 18) | 16384), m.propagation());
+        assertTrue(m.bind() && m.sourceIsDirectory());
+    }
+
+    @Test
+    void missingBindSourceNamesTheMount() throws Exception {
+        config.withArray("mounts").add(mapper.readTree("{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/no/such\"}"));
+        assertTrue(failure().contains("mounts[8].source: /no/such does not exist"));
+    }
+
+    @Test
+    void linuxDevicesReplaceDefaultsAndAreAllowed() throws Exception {
+        config.with("linux").withArray("devices").add(mapper.readTree(
+                "{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3, \"fileMode\": 384}"));
+        ContainerConfig c = load();
+        DeviceConfig devNull = c.devices().getFirst();
+        assertEquals(DeviceConfig.S_IFCHR | 0600, devNull.mode());
+        assertEquals(6, c.devices().size());
+    }
+
+    @Test
+    void everythingNotSupportedYetIsRefusedNotIgnored() throws Exception {
+        config.put("hooks", mapper.readTree("{\"prestart\": [{\"path\": \"/bin/true\"}]}"));
+        config.with("linux").putObject("seccomp").put("defaultAction", "SCMP_ACT_ALLOW");
+        config.with("process").put("terminal", true);
+        config.with("linux").withArray("namespaces").add(mapper.readTree("{\"type\": \"user\"}"));
+        config.with("linux").putArray("uidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
+        config.with("linux").putArray("gidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
+        String message = failure();
+        for (String field : List.of("hooks", "linux.seccomp", "process.terminal", "user namespaces")) {
+            assertTrue(message.contains(field), field + " not reported in: " + message);
+        }
+    }
+
+    @Test
+    void aMountNamespaceIsRequired() throws Exception {
+        config.with("linux").putArray("namespaces").add(mapper.readTree("{\"type\": \"pid\"}"));
+        config.remove("hostname");
+        config.with("linux").remove("maskedPaths");
+        config.with("linux").remove("readonlyPaths");
+        assertTrue(failure().contains("a mount namespace is required"));
+    }
+
+    @Test
+    void execCandidatesFollowThePathOfTheProcess() throws Exception {
+        config.with("process").putArray("env").add("PATH=/opt/bin::/bin");
+        config.with("process").putArray("args").add("tool");
+        assertEquals(List.of("/opt/bin/tool", "./tool", "/bin/tool"), load().process().execCandidates());
+        config.with("process").putArray("args").add("./local/tool");
+        assertEquals(List.of("./local/tool"), load().process().execCandidates());
+    }
+}
