@@ -170,7 +170,8 @@ final class PlanBuilder {
     private void devices(boolean devPts) {
         steps.add(Steps.umask(0));
         for (DeviceConfig device : config.devices()) {
-            steps.add(Steps.mknod(device.path(), device.mode(), device.dev(), device.uid(), device.gid(), IN_ROOT));
+            // An existing node is kept, as runc does: the rootfs may be on disk and used before.
+            steps.add(Steps.mknod(device.path(), device.mode(), device.dev(), device.uid(), device.gid(), IN_ROOT | IGNORE_EEXIST));
         }
         steps.add(Steps.symlink("/proc/self/fd", "/dev/fd", IN_ROOT | IGNORE_EEXIST));
         steps.add(Steps.symlink("/proc/self/fd/0", "/dev/stdin", IN_ROOT | IGNORE_EEXIST));
