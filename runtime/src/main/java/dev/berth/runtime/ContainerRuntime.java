@@ -334,23 +334,28 @@ public final class ContainerRuntime {
             // waitpid(2) for its status (PR_SET_CHILD_SUBREAPER, prctl(2)).
             Processes.setChildSubreaper();
         }
-        int pid;
-        try (Creation creation = createAndKeepLaunch(id, bundle, options)) {
-            pid = creation.pid;
-            try {
+        Creation creation = createAndKeepLaunch(id, bundle, options);
+        int pid = creation.pid;
+        // Forward signals from before start on: once the process runs, a signal sent to berth
+        // must never be lost to the gap before the forwarding is in place.
+        SignalForwarding forwarding = detach ? null : SignalForwarding.to(pid);
+        WaitStatus status;
+        try {
+            try (creation) {
                 start(id);
                 creation.launch.awaitExec();
             } catch (RuntimeException e) {
                 creation.undo(e);
                 throw e;
             }
-        }
-        if (detach) {
-            return 0;
-        }
-        WaitStatus status;
-        try (SignalForwarding forwarding = SignalForwarding.to(pid)) {
+            if (detach) {
+                return 0;
+            }
             status = Processes.waitpid(pid, false);
+        } finally {
+            if (forwarding != null) {
+                forwarding.close();
+            }
         }
         LOG.log(System.Logger.Level.DEBUG, "container {0} exited: {1}", id, status);
         delete(id, true);
