@@ -18,6 +18,10 @@ import java.util.Map;
 import static dev.berth.runtime.plan.Step.IGNORE_EEXIST;
 import static dev.berth.runtime.plan.Step.IGNORE_ENOENT;
 import static dev.berth.runtime.plan.Step.IN_ROOT;
+import static dev.berth.spec.MountOptions.MS_BIND;
+import static dev.berth.spec.MountOptions.MS_RDONLY;
+import static dev.berth.spec.MountOptions.MS_REC;
+import static dev.berth.spec.MountOptions.MS_REMOUNT;
 
 /**
  * Turns a validated {@link ContainerConfig} into the launch plan the C launcher executes. Every
@@ -27,7 +31,6 @@ import static dev.berth.runtime.plan.Step.IN_ROOT;
  * becomes read-only), read-only and masked paths, rlimits, credentials, capabilities, exec.
  */
 final class PlanBuilder {
-    static final long MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384;
 
     /**
      * What the plan needs besides the config.
