@@ -161,7 +161,11 @@ public final class ContainerRuntime {
 
     /** Lets a created container exec its process. */
     public void start(String id) {
-        ContainerRecord record = requireRecord(id);
+        start(requireRecord(id));
+    }
+
+    private void start(ContainerRecord record) {
+        String id = record.id();
         ContainerStatus status = status(record);
         switch (status) {
             case CREATED -> { }
@@ -249,6 +253,11 @@ public final class ContainerRuntime {
             store.remove(id);
             return;
         }
+        delete(record, force);
+    }
+
+    private void delete(ContainerRecord record, boolean force) {
+        String id = record.id();
         ContainerStatus status = status(record);
         if (status == ContainerStatus.RUNNING && !force) {
             throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: running");
@@ -342,7 +351,7 @@ public final class ContainerRuntime {
         WaitStatus status;
         try {
             try (creation) {
-                start(id);
+                start(creation.record);
                 creation.launch.awaitExec();
             } catch (RuntimeException e) {
                 creation.undo(e);
@@ -358,7 +367,7 @@ public final class ContainerRuntime {
             }
         }
         LOG.log(System.Logger.Level.DEBUG, "container {0} exited: {1}", id, status);
-        delete(id, true);
+        delete(creation.record, true);
         return status.shellCode();
     }
 

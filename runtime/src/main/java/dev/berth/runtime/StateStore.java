@@ -1,6 +1,5 @@
 package dev.berth.runtime;
 
-import dev.berth.spec.Json;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -73,7 +72,7 @@ final class StateStore {
             throw new ContainerNotFoundException(id);
         }
         try {
-            return Json.read(dir.resolve(STATE_FILE), ContainerRecord.class);
+            return StateFile.read(dir.resolve(STATE_FILE));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -83,7 +82,7 @@ final class StateStore {
 
     void save(ContainerRecord record) {
         try {
-            Json.writeAtomically(dir(record.id()).resolve(STATE_FILE), record);
+            StateFile.write(dir(record.id()).resolve(STATE_FILE), record);
         } catch (IOException e) {
             throw new RuntimeFailure("write state of " + record.id() + ": " + e.getMessage(), e);
         }

@@ -23,6 +23,7 @@ import java.util.Map;
  * kernel's capability count, features berth does not have yet.
  */
 final class SpecConverter {
+    private static final System.Logger LOG = System.getLogger(SpecConverter.class.getName());
     private final Spec spec;
     private final Path bundle;
     private final List<String> problems = new ArrayList<>();
@@ -158,8 +159,18 @@ final class SpecConverter {
         if (caps == null) {
             return new ProcessConfig.CapabilitySets(0, 0, 0, 0, 0);
         }
+        long permitted = mask(caps.permitted());
+        long inheritable = mask(caps.inheritable());
+        long ambient = mask(caps.ambient());
+        // PR_CAP_AMBIENT_RAISE fails with EPERM for a capability that is not both permitted and
+        // inheritable (prctl(2)); runc and crun skip those, and `runc spec` relies on it.
+        long raisable = ambient & permitted & inheritable;
+        if (raisable != ambient) {
+            LOG.log(System.Logger.Level.WARNING, "process.capabilities.ambient: skipping capabilities that are not"
+                    + " both permitted and inheritable (mask {0})", Long.toHexString(ambient & ~raisable));
+        }
         return new ProcessConfig.CapabilitySets(mask(caps.bounding()), mask(caps.effective()),
-                mask(caps.permitted()), mask(caps.inheritable()), mask(caps.ambient()));
+                permitted, inheritable, raisable);
     }
 
     private static long mask(List<String> names) {

@@ -75,6 +75,13 @@ class SpecConverterTest {
     }
 
     @Test
+    void ambientCapabilitiesThatCannotBeRaisedAreSkippedAsRuncDoes() throws Exception {
+        config.with("process").with("capabilities").putArray("ambient").add("CAP_KILL").add("CAP_CHOWN");
+        config.with("process").with("capabilities").putArray("inheritable").add("CAP_KILL");
+        assertEquals(1L << 5, load().process().capabilities().ambient());
+    }
+
+    @Test
     void missingBindSourceNamesTheMount() throws Exception {
         config.withArray("mounts").add(mapper.readTree("{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/no/such\"}"));
         assertTrue(failure().contains("mounts[8].source: /no/such does not exist"));
