@@ -266,8 +266,10 @@ public final class ContainerRuntime {
         if (status != ContainerStatus.STOPPED) {
             killAndWait(record.pid(), cgroup);
         } else {
-            // The init is gone, but without a pid namespace its children may not be.
+            // The init is gone, but without a pid namespace its children may not be; and if we
+            // are its subreaper, its zombie is ours to reap.
             killRemaining(cgroup);
+            waitGone(record.pid(), record.pidStartTime());
         }
         cgroup.destroy();
         store.remove(id);
@@ -280,7 +282,7 @@ public final class ContainerRuntime {
     private void killAndWait(int pid, Cgroup cgroup) {
         signalQuietly(pid, Signals.SIGKILL);
         killRemaining(cgroup);
-        waitGone(pid);
+        waitGone(pid, -1);
     }
 
     private void killRemaining(Cgroup cgroup) {
@@ -301,11 +303,12 @@ public final class ContainerRuntime {
         throw new RuntimeFailure("processes of the container survive SIGKILL: " + cgroup.processes());
     }
 
-    private static void waitGone(int pid) {
+    /** @param startTime the process's start time, or -1 if it was never read */
+    private static void waitGone(int pid, long startTime) {
         for (int attempt = 0; attempt < 500; attempt++) {
             ProcStat stat = ProcStat.read(pid);
-            if (stat == null) {
-                return;
+            if (stat == null || (startTime >= 0 && stat.startTime() != startTime)) {
+                return; // gone, and maybe its PID already reused by another process
             }
             if (stat.isZombieOrDead() && !reapIfChild(pid)) {
                 return; // a zombie whose parent (e.g. a shim) will reap it: it holds nothing
