@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import dev.berth.cgroups.CgroupRecord;
+import dev.berth.runtime.config.HookSet;
 
 import java.util.Map;
 
@@ -21,5 +22,6 @@ record ContainerRecord(
         String created,
         String owner,
         Map<String, String> annotations,
-        CgroupRecord cgroup) {
+        CgroupRecord cgroup,
+        HookSet hooks) {
 }

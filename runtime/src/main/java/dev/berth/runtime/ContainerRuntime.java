@@ -93,10 +93,13 @@ public final class ContainerRuntime {
             }
             creation.cgroup.addProcess(pid);
             creation.launch.release();
+            if (config.hooks().hasCreateHooks()) {
+                runCreateHooks(config, id, pid, creation.launch);
+            }
             creation.launch.awaitReady();
             creation.record = new ContainerRecord(OCI_VERSION, id, pid, stat.startTime(),
                     config.bundle().toString(), config.rootfs().toString(), Instant.now().toString(), "",
-                    config.annotations(), creation.cgroup.record());
+                    config.annotations(), creation.cgroup.record(), config.hooks());
             store.save(creation.record);
             if (options.pidFile() != null) {
                 writePidFile(options.pidFile(), pid);
@@ -106,6 +109,24 @@ public final class ContainerRuntime {
             creation.undo(e);
             throw e;
         }
+    }
+
+    /**
+     * At the SYNC before pivot_root: prestart and createRuntime hooks in berth's namespaces, then
+     * createContainer hooks in the container's; a failure fails the create (runtime.md).
+     */
+    private static void runCreateHooks(ContainerConfig config, String id, int pid, Launch launch) {
+        launch.awaitSync();
+        String state = HookRunner.stateJson(id, ContainerStatus.CREATING, pid, config.bundle().toString(), config.annotations());
+        HookRunner.runInRuntimeNamespace("prestart", config.hooks().prestart(), state);
+        HookRunner.runInRuntimeNamespace("createRuntime", config.hooks().createRuntime(), state);
+        HookRunner.runInContainerNamespace("createContainer", config.hooks().createContainer(), state, pid);
+        launch.proceed();
+    }
+
+    private static String hookState(ContainerRecord record, ContainerStatus status) {
+        return HookRunner.stateJson(record.id(), status, status == ContainerStatus.STOPPED ? 0 : record.pid(),
+                record.bundle(), record.annotations());
     }
 
     /** Everything one create made, so that a failure can take it all back. */
@@ -173,6 +194,14 @@ public final class ContainerRuntime {
             case RUNNING -> throw new RuntimeFailure("cannot start an already running container");
             default -> throw new RuntimeFailure("cannot start a container in the " + status.word() + " state");
         }
+        try {
+            HookRunner.runInContainerNamespace("startContainer", record.hooks().startContainer(),
+                    hookState(record, ContainerStatus.CREATED), record.pid());
+        } catch (HookRunner.HookFailure e) {
+            // runtime.md: a failing startContainer hook stops the container.
+            signalQuietly(record.pid(), Signals.SIGKILL);
+            throw e;
+        }
         Path fifo = store.execFifo(id);
         // O_NONBLOCK: opening for writing fails with ENXIO instead of hanging when no process has
         // the fifo open for reading, i.e. the init is gone (fifo(7)).
@@ -186,6 +215,17 @@ public final class ContainerRuntime {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
             throw new RuntimeFailure("remove " + fifo + ": " + e.getMessage(), e);
+        }
+        runWarningOnly("poststart", () -> HookRunner.runInRuntimeNamespace("poststart", record.hooks().poststart(),
+                hookState(record, ContainerStatus.RUNNING)));
+    }
+
+    /** poststart and poststop failures are warnings: the lifecycle goes on (runtime.md). */
+    private static void runWarningOnly(String phase, Runnable hooks) {
+        try {
+            hooks.run();
+        } catch (RuntimeFailure e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}", e.getMessage());
         }
     }
 
@@ -273,6 +313,8 @@ public final class ContainerRuntime {
         }
         cgroup.destroy();
         store.remove(id);
+        runWarningOnly("poststop", () -> HookRunner.runInRuntimeNamespace("poststop", record.hooks().poststop(),
+                hookState(record, ContainerStatus.STOPPED)));
     }
 
     /**

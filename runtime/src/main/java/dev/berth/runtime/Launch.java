@@ -37,17 +37,22 @@ final class Launch implements AutoCloseable {
      * then the socket, then the exec fifo: the plan was built with those same numbers.
      */
     static Launch spawn(Path launcher, LaunchPlan plan, List<Fd> preserved, Fd execFifo) {
+        Map<Integer, Fd> fds = new LinkedHashMap<>();
+        int next = 3;
+        for (Fd fd : preserved) {
+            fds.put(next++, fd);
+        }
+        fds.put(execFifoFd(preserved.size()), execFifo);
+        return spawn(launcher, plan, fds, socketFd(preserved.size()));
+    }
+
+    /** Spawns the launcher with {@code fds} in place and the plan's socket at {@code socketFd}. */
+    static Launch spawn(Path launcher, LaunchPlan plan, Map<Integer, Fd> fds, int socketFd) {
         SocketPair pair = SocketPair.create();
         try {
-            Map<Integer, Fd> fds = new LinkedHashMap<>();
-            int next = 3;
-            for (Fd fd : preserved) {
-                fds.put(next++, fd);
-            }
-            int socketFd = next++;
-            fds.put(socketFd, pair.childEnd());
-            fds.put(next, execFifo);
-            int pid = Spawn.spawn(launcher, List.of(launcher.toString(), Integer.toString(socketFd)), List.of(), fds);
+            Map<Integer, Fd> all = new LinkedHashMap<>(fds);
+            all.put(socketFd, pair.childEnd());
+            int pid = Spawn.spawn(launcher, List.of(launcher.toString(), Integer.toString(socketFd)), List.of(), all);
             pair.childEnd().close();
             Launch launch = new Launch(plan, pair.parentEnd(), pid);
             launch.socket.write(plan.encode());
@@ -56,6 +61,20 @@ final class Launch implements AutoCloseable {
             pair.close();
             throw e;
         }
+    }
+
+    /**
+     * For a plan without FORK whose last step is EXEC: EOF means the launcher became the program;
+     * returns its pid (a child of ours to reap).
+     */
+    int awaitExecOfLauncher() {
+        awaitExec();
+        return launcherPid;
+    }
+
+    /** Whether the launcher was reaped by this object (for plans that exec the launcher itself). */
+    void forgetLauncher(WaitStatus status) {
+        launcherStatus = status;
     }
 
     /** Fd numbers the plan must use, matching {@link #spawn}. */
@@ -80,7 +99,17 @@ final class Launch implements AutoCloseable {
 
     /** Waits for the init to stop at SYNC, then lets it go on (cgroups are in place by now). */
     void release() {
+        awaitSync();
+        proceed();
+    }
+
+    /** Waits until the launcher stops at a SYNC step. */
+    void awaitSync() {
         expect(LauncherMessage.Kind.SYNC);
+    }
+
+    /** Lets the launcher go on past the SYNC it waits at. */
+    void proceed() {
         socket.write(new byte[] {'G'});
     }
 

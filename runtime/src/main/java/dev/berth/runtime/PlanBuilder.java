@@ -111,6 +111,11 @@ final class PlanBuilder {
         if (!devIsBind) {
             devices(devPts);
         }
+        if (config.hooks().hasCreateHooks()) {
+            // createRuntime and createContainer hooks run here: namespaces and mounts are in
+            // place, pivot_root has not happened yet (runtime.md, "Lifecycle" steps 5-6).
+            steps.add(Steps.sync());
+        }
         steps.add(context.noPivot() ? Steps.moveRoot(rootfs) : Steps.pivotRoot(rootfs));
     }
 

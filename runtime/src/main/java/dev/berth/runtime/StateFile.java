@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.berth.cgroups.CgroupRecord;
+import dev.berth.runtime.config.HookConfig;
+import dev.berth.runtime.config.HookSet;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,7 +81,88 @@ final class StateFile {
         }
         json.writeEndArray();
         json.writeEndObject();
+        writeHooks(json, r.hooks());
         json.writeEndObject();
+    }
+
+    private static void writeHooks(JsonGenerator json, HookSet hooks) throws IOException {
+        json.writeObjectFieldStart("hooks");
+        writeHookList(json, "prestart", hooks.prestart());
+        writeHookList(json, "createRuntime", hooks.createRuntime());
+        writeHookList(json, "createContainer", hooks.createContainer());
+        writeHookList(json, "startContainer", hooks.startContainer());
+        writeHookList(json, "poststart", hooks.poststart());
+        writeHookList(json, "poststop", hooks.poststop());
+        json.writeEndObject();
+    }
+
+    private static void writeHookList(JsonGenerator json, String name, List<HookConfig> hooks) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (HookConfig hook : hooks) {
+            json.writeStartObject();
+            json.writeStringField("path", hook.path());
+            writeStrings(json, "args", hook.args());
+            writeStrings(json, "env", hook.env());
+            if (hook.timeoutSeconds() != null) {
+                json.writeNumberField("timeout", hook.timeoutSeconds());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeStrings(JsonGenerator json, String name, List<String> values) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    private static HookSet hooks(JsonParser json, Path file) throws IOException {
+        checkCurrent(json, JsonToken.START_OBJECT, file);
+        Map<String, List<HookConfig>> phases = new LinkedHashMap<>();
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String phase = json.currentName();
+            json.nextToken();
+            checkCurrent(json, JsonToken.START_ARRAY, file);
+            List<HookConfig> list = new ArrayList<>();
+            while (json.nextToken() == JsonToken.START_OBJECT) {
+                list.add(hook(json, file));
+            }
+            phases.put(phase, List.copyOf(list));
+        }
+        return new HookSet(phases.getOrDefault("prestart", List.of()), phases.getOrDefault("createRuntime", List.of()),
+                phases.getOrDefault("createContainer", List.of()), phases.getOrDefault("startContainer", List.of()),
+                phases.getOrDefault("poststart", List.of()), phases.getOrDefault("poststop", List.of()));
+    }
+
+    private static HookConfig hook(JsonParser json, Path file) throws IOException {
+        String path = null;
+        List<String> args = List.of();
+        List<String> env = List.of();
+        Integer timeout = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            switch (field) {
+                case "path" -> path = json.getText();
+                case "args" -> args = strings(json, file);
+                case "env" -> env = strings(json, file);
+                case "timeout" -> timeout = json.getIntValue();
+                default -> json.skipChildren();
+            }
+        }
+        return new HookConfig(path, args, env, timeout);
+    }
+
+    private static List<String> strings(JsonParser json, Path file) throws IOException {
+        checkCurrent(json, JsonToken.START_ARRAY, file);
+        List<String> values = new ArrayList<>();
+        while (json.nextToken() != JsonToken.END_ARRAY) {
+            values.add(json.getText());
+        }
+        return List.copyOf(values);
     }
 
     static ContainerRecord read(Path file) throws IOException {
@@ -90,6 +173,7 @@ final class StateFile {
             long startTime = 0;
             Map<String, String> annotations = Map.of();
             CgroupRecord cgroup = null;
+            HookSet hooks = HookSet.NONE;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
                 json.nextToken();
@@ -104,13 +188,14 @@ final class StateFile {
                     case "owner" -> owner = json.getText();
                     case "annotations" -> annotations = stringMap(json, file);
                     case "cgroup" -> cgroup = cgroup(json, file);
+                    case "hooks" -> hooks = hooks(json, file);
                     default -> json.skipChildren();
                 }
             }
             if (id == null || cgroup == null) {
                 throw new IOException(file + ": incomplete state (no id or cgroup)");
             }
-            return new ContainerRecord(ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup);
+            return new ContainerRecord(ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup, hooks);
         }
     }
 

@@ -23,7 +23,7 @@ class StateFileTest {
         ContainerRecord record = new ContainerRecord("1.2.0", "c1", 4242, 123456789L, "/b", "/b/rootfs",
                 "2026-11-25T11:00:00.123456789Z", "", Map.of("a", "1", "quote\"d", "x\ny"),
                 new CgroupRecord("v1", Map.of("memory", "/sys/fs/cgroup/memory/berth-c1", "", "/sys/fs/cgroup/unified/berth-c1"),
-                        List.of("/sys/fs/cgroup/memory/berth-c1")));
+                        List.of("/sys/fs/cgroup/memory/berth-c1")), dev.berth.runtime.config.HookSet.NONE);
         Path file = dir.resolve("state.json");
         StateFile.write(file, record);
         assertEquals(record, StateFile.read(file));

@@ -32,7 +32,8 @@ public record ContainerConfig(
         ProcessConfig process,
         String cgroupsPath,
         Resources resources,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        HookSet hooks) {
 
     public boolean createsNamespace(NamespaceKind kind) {
         return namespaces.stream().anyMatch(n -> n.kind() == kind && n.path() == null);

@@ -55,7 +55,8 @@ final class SpecConverter {
                 rootPropagation(linux.rootfsPropagation()), namespaces, mounts, Devices.forContainer(linux),
                 orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
                 emptyToNull(spec.domainname()), linux.sysctl() == null ? Map.of() : linux.sysctl(), process,
-                cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations());
+                cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations(),
+                hooks(spec.hooks()));
     }
 
     private static Linux emptyLinux() {
@@ -185,9 +186,6 @@ final class SpecConverter {
         if (linux.seccomp() != null) {
             problems.add("linux.seccomp: seccomp is not supported yet");
         }
-        if (hasHooks(spec.hooks())) {
-            problems.add("hooks: hooks are not supported yet");
-        }
         if (linux.intelRdt() != null) {
             problems.add("linux.intelRdt: Intel RDT is not available on this host");
         }
@@ -211,10 +209,21 @@ final class SpecConverter {
         }
     }
 
-    private static boolean hasHooks(dev.berth.spec.Hooks hooks) {
-        return hooks != null && java.util.stream.Stream.of(hooks.prestart(), hooks.createRuntime(),
-                hooks.createContainer(), hooks.startContainer(), hooks.poststart(), hooks.poststop())
-                .anyMatch(list -> list != null && !list.isEmpty());
+    private static HookSet hooks(dev.berth.spec.Hooks hooks) {
+        if (hooks == null) {
+            return HookSet.NONE;
+        }
+        return new HookSet(hookList(hooks.prestart()), hookList(hooks.createRuntime()),
+                hookList(hooks.createContainer()), hookList(hooks.startContainer()),
+                hookList(hooks.poststart()), hookList(hooks.poststop()));
+    }
+
+    private static List<HookConfig> hookList(List<dev.berth.spec.Hooks.Hook> hooks) {
+        List<HookConfig> out = new ArrayList<>();
+        for (dev.berth.spec.Hooks.Hook h : orEmpty(hooks)) {
+            out.add(new HookConfig(h.path(), orEmpty(h.args()), orEmpty(h.env()), h.timeout()));
+        }
+        return List.copyOf(out);
     }
 
     static <T> List<T> orEmpty(List<T> list) {
