@@ -11,6 +11,7 @@ import dev.berth.linux.SyscallException;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.BundleLoader;
 import dev.berth.runtime.config.ContainerConfig;
+import dev.berth.runtime.config.ProcessConfig;
 import dev.berth.runtime.plan.LaunchPlan;
 
 import java.io.IOException;
@@ -33,6 +34,9 @@ public final class ContainerRuntime {
 
     private final Path root;
     private final StateStore store;
+    /** Detached exec'd processes by the container's cgroup, see {@link #reapExecChildren}. */
+    private final java.util.Map<dev.berth.cgroups.CgroupRecord, java.util.Set<Integer>> detachedExecs =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private CgroupDriver cgroupDriver;
 
     public ContainerRuntime(Path root) {
@@ -69,6 +73,8 @@ public final class ContainerRuntime {
         Creation creation = new Creation(id);
         try {
             creation.cgroup = cgroups().create(config.cgroupsPath(), config.resources());
+            // exec and hooks need the config as it was at create, even if the bundle changes.
+            copyConfig(config.bundle().resolve("config.json"), dir.resolve(StateStore.CONFIG_COPY));
             Path fifo = dir.resolve(StateStore.EXEC_FIFO);
             FileSystemCalls.mkfifo(fifo, 0600);
             PlanBuilder.Context context = new PlanBuilder.Context(
@@ -168,6 +174,47 @@ public final class ContainerRuntime {
                 launch.close();
             }
         }
+    }
+
+    private static void copyConfig(Path from, Path to) {
+        try {
+            Files.copy(from, to);
+        } catch (IOException e) {
+            throw new RuntimeFailure("copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The process of config.json as the container was created with it: the template of `exec`. */
+    public dev.berth.spec.Process containerProcess(String id) {
+        requireRecord(id);
+        return BundleLoader.readSpec(store.dir(id).resolve(StateStore.CONFIG_COPY)).process();
+    }
+
+    /**
+     * Runs {@code process} in the running container {@code id}. Unless detached, waits and returns
+     * its exit code (128+signal when killed); detached, returns 0 once it runs.
+     */
+    public int exec(String id, dev.berth.spec.Process process, ExecOptions options) {
+        ContainerRecord record = requireRecord(id);
+        ContainerStatus status = status(record);
+        if (status == ContainerStatus.STOPPED) {
+            throw new RuntimeFailure("cannot exec in a stopped container");
+        }
+        if (status == ContainerStatus.CREATED) {
+            throw new RuntimeFailure("cannot exec in a created container; start it first");
+        }
+        ProcessConfig config = BundleLoader.execProcess(process);
+        if (!options.detach()) {
+            Processes.setChildSubreaper();
+        }
+        int pid = ContainerExec.start(record.pid(), cgroups().open(record.cgroup()), config, options);
+        if (options.detach()) {
+            detachedExecs.computeIfAbsent(record.cgroup(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(pid);
+        }
+        if (options.pidFile() != null) {
+            writePidFile(options.pidFile(), pid);
+        }
+        return options.detach() ? 0 : ContainerExec.await(pid);
     }
 
     private static void writePidFile(Path pidFile, int pid) {
@@ -308,6 +355,7 @@ public final class ContainerRuntime {
         } else {
             // The init is gone, but without a pid namespace its children may not be; and if we
             // are its subreaper, its zombie is ours to reap.
+            reapExecChildren(cgroup);
             killRemaining(cgroup);
             waitGone(record.pid(), record.pidStartTime());
         }
@@ -323,8 +371,32 @@ public final class ContainerRuntime {
      */
     private void killAndWait(int pid, Cgroup cgroup) {
         signalQuietly(pid, Signals.SIGKILL);
+        reapExecChildren(cgroup);
         killRemaining(cgroup);
         waitGone(pid, -1);
+    }
+
+    /**
+     * Processes this JVM exec'd detached into a container are its children when it is a
+     * subreaper, and live in the container's pid namespace: until they are reaped, the namespace's
+     * init cannot finish exiting (zap_pid_ns_processes waits for them), so delete reaps them.
+     */
+    private void reapExecChildren(Cgroup cgroup) {
+        if (cgroup == null) {
+            return;
+        }
+        java.util.Set<Integer> children = detachedExecs.remove(cgroup.record());
+        if (children == null) {
+            return;
+        }
+        for (int child : children) {
+            signalQuietly(child, Signals.SIGKILL);
+            try {
+                Processes.waitpid(child, false);
+            } catch (SyscallException e) {
+                // ECHILD: another process reaped it (or it was never ours)
+            }
+        }
     }
 
     private void killRemaining(Cgroup cgroup) {

@@ -8,14 +8,13 @@ import dev.berth.linux.Spawn;
 import dev.berth.linux.SyscallException;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.HookConfig;
+import dev.berth.runtime.config.NamespaceConfig;
 import dev.berth.runtime.config.NamespaceKind;
 import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.plan.Step;
 import dev.berth.runtime.plan.Steps;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,29 +82,12 @@ final class HookRunner {
 
     private static List<Step> joinSteps(int pid) {
         List<Step> steps = new ArrayList<>();
-        for (NamespaceKind kind : NamespaceKind.values()) {
-            if (kind == NamespaceKind.PID || kind == NamespaceKind.USER) {
-                continue;
-            }
-            String name = procName(kind);
-            Path theirs = Path.of("/proc", Integer.toString(pid), "ns", name);
-            try {
-                if (!Files.readSymbolicLink(theirs).equals(Files.readSymbolicLink(Path.of("/proc/self/ns", name)))) {
-                    steps.add(Steps.setns(theirs.toString(), kind.cloneFlag()));
-                }
-            } catch (IOException e) {
-                throw new RuntimeFailure("read " + theirs + ": " + e.getMessage(), e);
+        for (NamespaceConfig ns : ContainerExec.namespacesToJoin(pid)) {
+            if (ns.kind() != NamespaceKind.PID && ns.kind() != NamespaceKind.USER) {
+                steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
             }
         }
         return steps;
-    }
-
-    private static String procName(NamespaceKind kind) {
-        return switch (kind) {
-            case NETWORK -> "net";
-            case MOUNT -> "mnt";
-            default -> kind.specName();
-        };
     }
 
     private static List<String> argv(HookConfig hook) {

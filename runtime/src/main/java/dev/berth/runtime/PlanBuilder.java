@@ -218,6 +218,35 @@ final class PlanBuilder {
      * set across setuid (capabilities(7)) so capset can then set exactly what was asked.
      */
     private void credentialsAndExec(ProcessConfig p) {
+        process(steps, p, context.lastCap());
+        steps.add(Steps.ready());
+        steps.add(Steps.waitStart(context.execFifoFd()));
+        steps.add(Steps.closeFds(context.firstFdToClose()));
+        steps.add(Steps.exec(p.args(), p.env()));
+    }
+
+    /**
+     * The plan of `exec`: join the namespaces of the running container, fork (a pid namespace is
+     * entered by children only), wait for Java to put the child in the container's cgroup, then
+     * the same credentials as the container's process, and exec. No exec fifo: it runs at once.
+     *
+     * @param namespaces nsfs files of the container's init to join, user namespace first
+     */
+    static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose) {
+        List<Step> steps = new ArrayList<>();
+        for (NamespaceConfig ns : namespaces) {
+            steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
+        }
+        steps.add(Steps.fork());
+        steps.add(Steps.sync());
+        process(steps, p, lastCap);
+        steps.add(Steps.closeFds(firstFdToClose));
+        steps.add(Steps.exec(p.args(), p.env()));
+        return new LaunchPlan(List.copyOf(steps));
+    }
+
+    /** Everything about the process itself, up to finding its executable. */
+    private static void process(List<Step> steps, ProcessConfig p, int lastCap) {
         if (p.oomScoreAdj() != null) {
             steps.add(Steps.writeFile("/proc/self/oom_score_adj", p.oomScoreAdj().toString(), 0));
         }
@@ -225,23 +254,19 @@ final class PlanBuilder {
             steps.add(Steps.setrlimit(limit.name(), limit.resource(), limit.soft(), limit.hard()));
         }
         ProcessConfig.CapabilitySets caps = p.capabilities();
-        steps.add(Steps.capBounding(caps.bounding(), context.lastCap()));
+        steps.add(Steps.capBounding(caps.bounding(), lastCap));
         steps.add(Steps.keepCaps(true));
         steps.add(Steps.setgroups(p.additionalGids()));
         steps.add(Steps.setgid(p.gid()));
         steps.add(Steps.setuid(p.uid()));
         steps.add(Steps.keepCaps(false));
         steps.add(Steps.capset(caps.effective(), caps.permitted(), caps.inheritable()));
-        steps.add(Steps.ambient(caps.ambient(), context.lastCap()));
+        steps.add(Steps.ambient(caps.ambient(), lastCap));
         if (p.noNewPrivileges()) {
             steps.add(Steps.noNewPrivs());
         }
         steps.add(Steps.umask(p.umask() == null ? 0022 : p.umask()));
         steps.add(Steps.chdir(p.cwd()));
         steps.add(Steps.findExec(p.execCandidates()));
-        steps.add(Steps.ready());
-        steps.add(Steps.waitStart(context.execFifoFd()));
-        steps.add(Steps.closeFds(context.firstFdToClose()));
-        steps.add(Steps.exec(p.args(), p.env()));
     }
 }

@@ -22,6 +22,8 @@ final class StateStore {
     private static final Pattern VALID_ID = Pattern.compile("^[\\w+\\-.]+$");
     static final String STATE_FILE = "state.json";
     static final String EXEC_FIFO = "exec.fifo";
+    /** config.json as the container was created from it. */
+    static final String CONFIG_COPY = "config.json";
 
     private final Path root;
 
@@ -92,7 +94,7 @@ final class StateStore {
     void remove(String id) {
         Path dir = dir(id);
         try {
-            for (String name : List.of(STATE_FILE, EXEC_FIFO, STATE_FILE + ".tmp")) {
+            for (String name : List.of(STATE_FILE, EXEC_FIFO, CONFIG_COPY, STATE_FILE + ".tmp")) {
                 Files.deleteIfExists(dir.resolve(name));
             }
             try (Stream<Path> rest = Files.list(dir)) {

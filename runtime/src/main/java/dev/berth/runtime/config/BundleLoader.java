@@ -13,6 +13,24 @@ public final class BundleLoader {
     private BundleLoader() {
     }
 
+    /** The process of `exec`, validated and converted like the container's own. */
+    public static ProcessConfig execProcess(dev.berth.spec.Process process) {
+        try {
+            return SpecConverter.convertProcess(process);
+        } catch (SpecException e) {
+            throw new RuntimeFailure(e.getMessage(), e);
+        }
+    }
+
+    /** The spec as the container was created from it (a copy kept in the state directory). */
+    public static Spec readSpec(Path configJson) {
+        try {
+            return SpecReader.read(configJson);
+        } catch (SpecException e) {
+            throw new RuntimeFailure(e.getMessage(), e);
+        }
+    }
+
     public static ContainerConfig load(Path bundle, String id) {
         try {
             Spec spec = SpecReader.read(bundle.resolve("config.json"));

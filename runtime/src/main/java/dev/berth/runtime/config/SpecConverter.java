@@ -134,6 +134,25 @@ final class SpecConverter {
         return flags.isEmpty() ? MountOptions.MS_SLAVE | MountOptions.MS_REC : flags.getFirst();
     }
 
+    /** The process of `exec` (a process.json, or the container's own with flags applied). */
+    public static ProcessConfig convertProcess(Process p) throws SpecException {
+        if (p.args() == null || p.args().isEmpty()) {
+            throw new SpecException("process.args: must not be empty");
+        }
+        if (p.cwd() == null || !p.cwd().startsWith("/")) {
+            throw new SpecException("process.cwd: must be an absolute path, got " + p.cwd());
+        }
+        if (p.user() == null || p.user().uid() == null || p.user().gid() == null) {
+            throw new SpecException("process.user: uid and gid are required");
+        }
+        SpecConverter converter = new SpecConverter(null, null);
+        ProcessConfig config = converter.process(p);
+        if (!converter.problems.isEmpty()) {
+            throw new SpecException(String.join("\n", converter.problems));
+        }
+        return config;
+    }
+
     private ProcessConfig process(Process p) {
         Process.User user = p.user();
         List<String> env = orEmpty(p.env());
