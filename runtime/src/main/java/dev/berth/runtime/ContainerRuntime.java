@@ -11,6 +11,7 @@ import dev.berth.linux.SyscallException;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.BundleLoader;
 import dev.berth.runtime.config.ContainerConfig;
+import dev.berth.runtime.config.NamespaceKind;
 import dev.berth.runtime.config.ProcessConfig;
 import dev.berth.runtime.plan.LaunchPlan;
 
@@ -90,6 +91,11 @@ public final class ContainerRuntime {
             // read() until `start` writes a byte.
             try (Fd fifoEnd = Fd.open(fifo, OpenFlags.O_RDWR, 0)) {
                 creation.launch = Launch.spawn(Launcher.path(), plan, preserved, fifoEnd);
+            }
+            if (config.createsNamespace(NamespaceKind.USER)) {
+                creation.launch.awaitSync();
+                IdMaps.write(creation.launch.launcherPid(), config.uidMappings(), config.gidMappings());
+                creation.launch.proceed();
             }
             int pid = creation.launch.awaitPid();
             creation.pid = pid;

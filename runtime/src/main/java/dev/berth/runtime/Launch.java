@@ -125,6 +125,10 @@ final class Launch implements AutoCloseable {
         }
     }
 
+    int launcherPid() {
+        return launcherPid;
+    }
+
     int containerPid() {
         return containerPid;
     }

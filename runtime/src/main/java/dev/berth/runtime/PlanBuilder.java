@@ -79,6 +79,15 @@ final class PlanBuilder {
         if (unshare != 0) {
             steps.add(Steps.unshare(unshare));
         }
+        if (config.createsNamespace(NamespaceKind.USER)) {
+            // Java writes uid_map and gid_map of the launcher here; every namespace unshared with
+            // the user namespace belongs to it, so the container's root has its powers there only.
+            steps.add(Steps.sync());
+            // Become the namespace's root: until then our ids are unmapped there, and the kernel
+            // refuses to create files (EOVERFLOW) in filesystems the namespace mounts.
+            steps.add(Steps.setgid(0));
+            steps.add(Steps.setuid(0));
+        }
         steps.add(Steps.fork());
         // runc makes the container init a session leader too; it detaches it from the caller's
         // terminal job control, and `run` forwards signals instead.
@@ -109,7 +118,7 @@ final class PlanBuilder {
             mount(mount);
         }
         if (!devIsBind) {
-            devices(devPts);
+            devices(devPts, config.hasNamespace(NamespaceKind.USER));
         }
         if (config.hooks().hasCreateHooks()) {
             // createRuntime and createContainer hooks run here: namespaces and mounts are in
@@ -174,12 +183,21 @@ final class PlanBuilder {
         steps.add(Steps.mount(null, target, null, MS_BIND | MS_REMOUNT | flags, null, IN_ROOT));
     }
 
-    /** Device nodes, made with umask 0 so the modes are exact (mknod(2) applies the umask). */
-    private void devices(boolean devPts) {
+    /**
+     * Device nodes, made with umask 0 so the modes are exact (mknod(2) applies the umask). In a
+     * user namespace mknod of a device is never allowed (user_namespaces(7)), so the host's nodes
+     * are bound over empty files instead, as runc does.
+     */
+    private void devices(boolean devPts, boolean userNamespace) {
         steps.add(Steps.umask(0));
         for (DeviceConfig device : config.devices()) {
-            // An existing node is kept, as runc does: the rootfs may be on disk and used before.
-            steps.add(Steps.mknod(device.path(), device.mode(), device.dev(), device.uid(), device.gid(), IN_ROOT | IGNORE_EEXIST));
+            if (userNamespace) {
+                steps.add(Steps.mkfile(device.path(), 0, IN_ROOT));
+                steps.add(Steps.mount(device.path(), device.path(), null, MS_BIND, null, IN_ROOT));
+            } else {
+                // An existing node is kept, as runc does: the rootfs may be on disk and used before.
+                steps.add(Steps.mknod(device.path(), device.mode(), device.dev(), device.uid(), device.gid(), IN_ROOT | IGNORE_EEXIST));
+            }
         }
         steps.add(Steps.symlink("/proc/self/fd", "/dev/fd", IN_ROOT | IGNORE_EEXIST));
         steps.add(Steps.symlink("/proc/self/fd/0", "/dev/stdin", IN_ROOT | IGNORE_EEXIST));

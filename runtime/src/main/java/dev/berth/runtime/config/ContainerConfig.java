@@ -33,7 +33,9 @@ public record ContainerConfig(
         String cgroupsPath,
         Resources resources,
         Map<String, String> annotations,
-        HookSet hooks) {
+        HookSet hooks,
+        List<IdMap> uidMappings,
+        List<IdMap> gidMappings) {
 
     public boolean createsNamespace(NamespaceKind kind) {
         return namespaces.stream().anyMatch(n -> n.kind() == kind && n.path() == null);

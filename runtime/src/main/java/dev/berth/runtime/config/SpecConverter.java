@@ -43,6 +43,8 @@ final class SpecConverter {
         List<NamespaceConfig> namespaces = namespaces(linux);
         List<MountConfig> mounts = mounts();
         ProcessConfig process = process(spec.process());
+        List<IdMap> uidMaps = idMaps(linux.uidMappings(), "linux.uidMappings");
+        List<IdMap> gidMaps = idMaps(linux.gidMappings(), "linux.gidMappings");
         unsupported(linux);
         if (!problems.isEmpty()) {
             throw new SpecException("config.json: " + String.join("\nconfig.json: ", problems));
@@ -56,7 +58,7 @@ final class SpecConverter {
                 orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
                 emptyToNull(spec.domainname()), linux.sysctl() == null ? Map.of() : linux.sysctl(), process,
                 cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations(),
-                hooks(spec.hooks()));
+                hooks(spec.hooks()), uidMaps, gidMaps);
     }
 
     private static Linux emptyLinux() {
@@ -71,9 +73,6 @@ final class SpecConverter {
         if (namespaces.stream().noneMatch(n -> n.kind() == NamespaceKind.MOUNT)) {
             // Without one, every mount of the config would land in the host's namespace.
             problems.add("linux.namespaces: a mount namespace is required (berth never mounts in the host's namespace)");
-        }
-        if (namespaces.stream().anyMatch(n -> n.kind() == NamespaceKind.USER)) {
-            problems.add("linux.namespaces: user namespaces are not supported yet");
         }
         if (linux.timeOffsets() != null && !linux.timeOffsets().isEmpty()) {
             problems.add("linux.timeOffsets: time namespace offsets are not supported yet");
@@ -226,6 +225,37 @@ final class SpecConverter {
         if (linux.mountLabel() != null && !linux.mountLabel().isEmpty()) {
             problems.add("linux.mountLabel: SELinux is not available to berth on this host");
         }
+    }
+
+    /**
+     * The kernel refuses overlapping ranges, inside or outside, and more than 340 lines
+     * (user_namespaces(7)); say which lines instead of passing on its EINVAL.
+     */
+    private List<IdMap> idMaps(List<dev.berth.spec.IdMapping> mappings, String field) {
+        List<IdMap> maps = new ArrayList<>();
+        for (dev.berth.spec.IdMapping m : orEmpty(mappings)) {
+            maps.add(new IdMap(m.containerID(), m.hostID(), m.size()));
+        }
+        if (maps.size() > 340) {
+            problems.add(field + ": at most 340 mappings, got " + maps.size());
+        }
+        for (int i = 0; i < maps.size(); i++) {
+            for (int j = i + 1; j < maps.size(); j++) {
+                IdMap a = maps.get(i);
+                IdMap b = maps.get(j);
+                if (overlap(a.containerId(), a.size(), b.containerId(), b.size())) {
+                    problems.add(field + "[" + i + "] and [" + j + "]: container ID ranges overlap");
+                }
+                if (overlap(a.hostId(), a.size(), b.hostId(), b.size())) {
+                    problems.add(field + "[" + i + "] and [" + j + "]: host ID ranges overlap");
+                }
+            }
+        }
+        return List.copyOf(maps);
+    }
+
+    private static boolean overlap(long start1, long size1, long start2, long size2) {
+        return start1 < start2 + size2 && start2 < start1 + size1;
     }
 
     private static HookSet hooks(dev.berth.spec.Hooks hooks) {

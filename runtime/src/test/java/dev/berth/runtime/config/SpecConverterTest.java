@@ -105,9 +105,19 @@ class SpecConverterTest {
         config.with("linux").putArray("uidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
         config.with("linux").putArray("gidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
         String message = failure();
-        for (String field : List.of("linux.seccomp", "process.terminal", "user namespaces")) {
+        for (String field : List.of("linux.seccomp", "process.terminal")) {
             assertTrue(message.contains(field), field + " not reported in: " + message);
         }
+    }
+
+    @Test
+    void overlappingIdMappingsAreNamed() throws Exception {
+        config.with("linux").withArray("namespaces").add(mapper.readTree("{\"type\": \"user\"}"));
+        config.with("linux").putArray("uidMappings")
+                .add(mapper.readTree("{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000}"))
+                .add(mapper.readTree("{\"containerID\": 500, \"hostID\": 200000, \"size\": 10}"));
+        config.with("linux").putArray("gidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000}"));
+        assertTrue(failure().contains("linux.uidMappings[0] and [1]: container ID ranges overlap"));
     }
 
     @Test
