@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -85,6 +87,25 @@ class CgroupFiles {
         }
     }
 
+    /**
+     * Like {@link #read} but null when the file is not there: ENOENT (controller or kernel feature
+     * absent, cgroup gone) or ENODEV, which kernfs returns for a file whose cgroup was removed
+     * between open and read (kernfs_fop_read_iter on a deactivated node).
+     */
+    final String readIfPresent(Path dir, String name) {
+        Path file = dir.resolve(name);
+        try {
+            return readRaw(file).strip();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (IoErrors.hasText(e, IoErrors.ENODEV_TEXT)) {
+                return null;
+            }
+            throw new CgroupException("cgroup: read " + file + ": " + IoErrors.describe(e), e);
+        }
+    }
+
     final boolean exists(Path dir, String name) {
         return Files.exists(dir.resolve(name));
     }
@@ -95,18 +116,53 @@ class CgroupFiles {
         return content.isEmpty() ? List.of() : List.of(content.split("\\s+"));
     }
 
-    /** The pids in dir/cgroup.procs and in the cgroup.procs of every cgroup below dir. */
+    /**
+     * The pids in dir/cgroup.procs and in the cgroup.procs of every cgroup below dir, each once
+     * (a v1 process whose threads sit in several cgroups is listed by each of them). The walk
+     * tolerates what a live subtree does meanwhile: a child cgroup removed under it (ENOENT, or
+     * ENODEV from kernfs once the cgroup is gone), and cgroup2 threaded cgroups, whose
+     * cgroup.procs refuses reads with EOPNOTSUPP (cgroup_procs_start) because their processes
+     * are listed by the threaded domain above them.
+     */
     final List<Integer> pidsBelow(Path dir) {
-        List<Integer> pids = new ArrayList<>();
-        for (String line : read(dir, "cgroup.procs").lines().toList()) {
-            if (!line.isBlank()) {
-                pids.add(Integer.parseInt(line.strip()));
+        Set<Integer> pids = new LinkedHashSet<>();
+        addPids(dir, read(dir, "cgroup.procs"), pids);
+        for (Path child : childCgroups(dir)) {
+            addPidsOfChild(child, pids);
+        }
+        return new ArrayList<>(pids);
+    }
+
+    private void addPidsOfChild(Path dir, Set<Integer> pids) {
+        Path file = dir.resolve("cgroup.procs");
+        try {
+            addPids(dir, readRaw(file), pids);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            if (IoErrors.hasText(e, IoErrors.ENODEV_TEXT) || IoErrors.hasText(e, IoErrors.EOPNOTSUPP_TEXT)) {
+                return;
             }
+            throw new CgroupException("cgroup: read " + file + ": " + IoErrors.describe(e), e);
         }
         for (Path child : childCgroups(dir)) {
-            pids.addAll(pidsBelow(child));
+            addPidsOfChild(child, pids);
         }
-        return pids;
+    }
+
+    private static void addPids(Path dir, String procs, Set<Integer> pids) {
+        for (String line : procs.lines().toList()) {
+            String pid = line.strip();
+            if (pid.isEmpty()) {
+                continue;
+            }
+            try {
+                pids.add(Integer.parseInt(pid));
+            } catch (NumberFormatException e) {
+                throw new CgroupException("cgroup: cannot parse " + dir.resolve("cgroup.procs")
+                        + ": \"" + pid + "\" is not a pid", e);
+            }
+        }
     }
 
     /** Sub-directories of a cgroup directory, i.e. its child cgroups; empty if dir is gone. */

@@ -15,6 +15,8 @@ abstract sealed class FsCgroup implements Cgroup permits V1Cgroup, V2Cgroup {
         static final System.Logger LOGGER = System.getLogger(FsCgroup.class.getName());
     }
 
+    private static final String KILL = "cgroup.kill";
+
     final CgroupFiles files;
     private final String driver;
     /** Controller (or {@link CgroupRecord#UNIFIED}) to this cgroup's directory in its hierarchy. */
@@ -34,6 +36,18 @@ abstract sealed class FsCgroup implements Cgroup permits V1Cgroup, V2Cgroup {
 
     /** The directory whose cgroup.procs (and children's) {@link #processes()} reads. */
     abstract Path processesDir();
+
+    /** The freezer to use, or null when the host has none. */
+    abstract Freezer freezer();
+
+    /** This cgroup's directory in the cgroup2 hierarchy, or null on a host without one. */
+    abstract Path unifiedDir();
+
+    /** Reads the statistics of an existing cgroup. */
+    abstract Stats readStats();
+
+    /** Called after cgroup.kill was written, e.g. to thaw a v1-frozen cgroup. */
+    abstract void afterKill();
 
     @Override
     public final CgroupRecord record() {
@@ -70,6 +84,71 @@ abstract sealed class FsCgroup implements Cgroup permits V1Cgroup, V2Cgroup {
     @Override
     public final boolean exists() {
         return paths.values().stream().anyMatch(Files::isDirectory);
+    }
+
+    @Override
+    public final void freeze() {
+        requireFreezer("freeze").freeze();
+    }
+
+    @Override
+    public final void thaw() {
+        requireFreezer("thaw").thaw();
+    }
+
+    @Override
+    public final FreezerState freezerState() {
+        Freezer freezer = freezer();
+        return freezer == null ? FreezerState.THAWED : freezer.state();
+    }
+
+    private Freezer requireFreezer(String operation) {
+        Freezer freezer = freezer();
+        if (freezer == null) {
+            Path unified = unifiedDir();
+            throw new CgroupException("cgroup: " + operation + ": no freezer: the v1 freezer controller is not"
+                    + " mounted and " + (unified == null ? "there is no cgroup2 hierarchy"
+                    : unified.resolve(Freezer.V2.FREEZE) + " does not exist (it needs kernel 5.2+)"));
+        }
+        return freezer;
+    }
+
+    /**
+     * A cgroup2 freezer for {@code dir}, or null when the kernel lacks cgroup.freeze; a directory
+     * that is gone still gets one, so that using it reports the missing file.
+     */
+    final Freezer unifiedFreezer(Path dir) {
+        if (dir == null || (Files.isDirectory(dir) && !files.exists(dir, Freezer.V2.FREEZE))) {
+            return null;
+        }
+        return new Freezer.V2(files, dir, Freezer.DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public final boolean supportsKill() {
+        Path dir = unifiedDir();
+        return dir != null && files.exists(dir, KILL);
+    }
+
+    @Override
+    public final void kill() {
+        Path dir = unifiedDir();
+        if (dir == null) {
+            throw new CgroupException("cgroup: kill: this host has no cgroup2 hierarchy, hence no cgroup.kill");
+        }
+        if (!files.exists(dir, KILL)) {
+            throw new CgroupException("cgroup: kill: " + dir.resolve(KILL) + " does not exist (it needs kernel 5.14+)");
+        }
+        files.write(dir, KILL, "1");
+        afterKill();
+    }
+
+    @Override
+    public final Stats stats() {
+        if (!exists()) {
+            throw new CgroupException("cgroup: stats: the cgroup no longer exists: " + hierarchyDirs());
+        }
+        return readStats();
     }
 
     @Override

@@ -64,6 +64,8 @@ final class IoErrors {
 
     static final String EBUSY_TEXT = "Device or resource busy";
     static final String EINVAL_TEXT = "Invalid argument";
+    static final String ENODEV_TEXT = "No such device";
+    static final String EOPNOTSUPP_TEXT = "Operation not supported";
 
     private static String withName(String text) {
         String name = Names.BY_TEXT.get(text);

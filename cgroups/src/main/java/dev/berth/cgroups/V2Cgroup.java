@@ -26,4 +26,30 @@ final class V2Cgroup extends FsCgroup {
     Path processesDir() {
         return dir;
     }
+
+    @Override
+    Freezer freezer() {
+        return unifiedFreezer(dir);
+    }
+
+    @Override
+    Path unifiedDir() {
+        return dir;
+    }
+
+    @Override
+    Stats readStats() {
+        return StatsReader.v2(files, dir);
+    }
+
+    /** cgroup2 frozen tasks sit in do_freezer_trap, which a fatal signal wakes: nothing to do. */
+    @Override
+    void afterKill() {}
+
+    /** memory.events counts the whole subtree (unless cgroup2 is mounted with memory_localevents). */
+    @Override
+    public long oomKillCount() {
+        Long kills = new StatFiles(files, dir).key("memory.events", "oom_kill");
+        return kills == null ? 0 : kills;
+    }
 }

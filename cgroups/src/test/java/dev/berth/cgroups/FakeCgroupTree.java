@@ -26,6 +26,12 @@ import java.util.stream.Stream;
  * Every successful write is recorded, in order.
  */
 final class FakeCgroupTree extends CgroupFiles {
+    /** What the kernel does on a write to one kind of file, in place of storing the value. */
+    @FunctionalInterface
+    interface WriteEffect {
+        void apply(Path file, String value) throws IOException;
+    }
+
     record Write(String file, String value) {
         @Override
         public String toString() {
@@ -39,6 +45,8 @@ final class FakeCgroupTree extends CgroupFiles {
     private final Set<Path> v2Mounts = new LinkedHashSet<>();
     private final Map<String, String> failures = new HashMap<>();
     private final Map<String, String> oneShotFailures = new HashMap<>();
+    private final Map<Path, String> readFailures = new HashMap<>();
+    private final Map<String, WriteEffect> writeEffects = new HashMap<>();
     final List<Write> writes = new ArrayList<>();
 
     // Kernel features the tests switch off.
@@ -94,6 +102,35 @@ final class FakeCgroupTree extends CgroupFiles {
     /** Makes only the next write to a file called {@code name} fail with the given strerror text. */
     void failNextWrite(String name, String strerror) {
         oneShotFailures.put(name, strerror);
+    }
+
+    /** Makes reads of {@code file} fail with the given strerror text. */
+    void failReads(Path file, String strerror) {
+        readFailures.put(file, strerror);
+    }
+
+    /** Runs {@code effect} for writes to files called {@code name} instead of storing the value. */
+    void onWrite(String name, WriteEffect effect) {
+        writeEffects.put(name, effect);
+    }
+
+    /**
+     * Copies the sample files of resource directory samples/{@code sample} (real cgroupfs output,
+     * see samples/README.md) into {@code dir}, replacing the files mkdir made.
+     */
+    static void copySamples(String sample, Path dir) throws IOException {
+        Path from;
+        try {
+            from = Path.of(FakeCgroupTree.class.getResource("samples/" + sample).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, dir.resolve(file.getFileName().toString()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** Values written to files called {@code name}, in order. */
@@ -180,12 +217,22 @@ final class FakeCgroupTree extends CgroupFiles {
             throw new NoSuchFileException(file.toString());
         }
         switch (name) {
+            case String n when writeEffects.containsKey(n) -> writeEffects.get(n).apply(file, value);
             case "cgroup.procs" -> Files.writeString(file, value + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
             case "cgroup.subtree_control" -> enable(file.getParent(), value);
             default -> super.writeRaw(file, value);
         }
         writes.add(new Write(root.relativize(file).toString(), value));
+    }
+
+    @Override
+    String readRaw(Path file) throws IOException {
+        String failure = readFailures.get(file);
+        if (failure != null) {
+            throw new FileSystemException(file.toString(), null, failure);
+        }
+        return super.readRaw(file);
     }
 
     /** "+ctrl": must be offered by the dir; the children gain the controller's files. */
@@ -212,6 +259,7 @@ final class FakeCgroupTree extends CgroupFiles {
         files.putIfAbsent("cgroup.procs", "");
         if (v2) {
             files.put("cgroup.freeze", "0");
+            files.put("cgroup.events", "populated 0\nfrozen 0");
             files.put("cgroup.kill", "");
             files.put("cgroup.max.descendants", "max");
         }
@@ -240,7 +288,7 @@ final class FakeCgroupTree extends CgroupFiles {
                     f.put("memory.kmem.tcp.limit_in_bytes", "9223372036854771712");
                 }
                 f.put("memory.swappiness", "60");
-                f.put("memory.oom_control", "oom_kill_disable 0");
+                f.put("memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0");
             }
             case "cpu" -> {
                 f.put("cpu.shares", "1024");

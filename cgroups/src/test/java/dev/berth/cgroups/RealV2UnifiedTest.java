@@ -2,19 +2,23 @@ package dev.berth.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The v2 driver on a real cgroup2 hierarchy: this hybrid host's /sys/fs/cgroup/unified. It has
@@ -25,25 +29,26 @@ class RealV2UnifiedTest {
     static final Path UNIFIED = Path.of("/sys/fs/cgroup/unified");
 
     final String name = "berth-test-v2-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    final RealCgroups real = new RealCgroups();
     Process sleeper;
+    @TempDir
+    Path tmp;
 
     @BeforeEach
     void requireUnifiedHierarchy() {
         if (!Files.exists(UNIFIED.resolve("cgroup.procs"))) {
             fail("this test needs the cgroup2 mount at " + UNIFIED + " (hybrid mode, as on berth's CI machines)");
         }
+        real.removeLater(UNIFIED.resolve(name));
     }
 
     @AfterEach
-    void cleanUp() throws IOException, InterruptedException {
+    void cleanUp() throws Exception {
         if (sleeper != null) {
             sleeper.destroyForcibly().waitFor();
         }
-        Path top = UNIFIED.resolve(name);
-        if (Files.isDirectory(top.resolve("c1"))) {
-            Files.delete(top.resolve("c1"));
-        }
-        Files.deleteIfExists(top);
+        real.close();
+        assertFalse(Files.exists(UNIFIED.resolve(name)), "cgroups left behind");
     }
 
     @Test
@@ -66,6 +71,80 @@ class RealV2UnifiedTest {
         sleeper.destroyForcibly().waitFor();
         driver.open(cgroup.record()).destroy();
         assertFalse(Files.exists(UNIFIED.resolve(name)), "destroy left the parent it created");
+    }
+
+    @Test
+    void freezeAndThawThroughCgroupFreeze() throws Exception {
+        Cgroup cgroup = CgroupDriver.v2(UNIFIED, "/").create("/" + name + "/f", Resources.NONE);
+        Path dir = UNIFIED.resolve(name).resolve("f");
+        Path counter = tmp.resolve("counter");
+        Process loop = real.counterLoop(counter);
+        cgroup.addProcess((int) loop.pid());
+        RealCgroups.awaitGrowth(() -> RealCgroups.size(counter), 0, "the counter file");
+
+        cgroup.freeze();
+
+        assertEquals(FreezerState.FROZEN, cgroup.freezerState());
+        assertEquals("1", Files.readString(dir.resolve("cgroup.freeze")).strip());
+        assertTrue(Files.readAllLines(dir.resolve("cgroup.events")).contains("frozen 1"));
+        // cgroup2 parks frozen tasks in do_freezer_trap, an interruptible sleep (unlike v1's D).
+        assertEquals("S", RealCgroups.state(loop.pid()));
+        long frozenAt = RealCgroups.size(counter);
+        Thread.sleep(300);
+        assertEquals(frozenAt, RealCgroups.size(counter), "a frozen shell made progress");
+
+        cgroup.thaw();
+
+        assertEquals(FreezerState.THAWED, cgroup.freezerState());
+        assertTrue(Files.readAllLines(dir.resolve("cgroup.events")).contains("frozen 0"));
+        RealCgroups.awaitGrowth(() -> RealCgroups.size(counter), frozenAt, "the counter after thaw");
+        loop.destroyForcibly().waitFor();
+        cgroup.destroy();
+    }
+
+    @Test
+    void cgroupKillKillsNestedAndFrozenProcesses() throws Exception {
+        Cgroup cgroup = CgroupDriver.v2(UNIFIED, "/").create("/" + name + "/k", Resources.NONE);
+        Process top = real.start("sleep", "300");
+        Process nested = real.start("sleep", "300");
+        cgroup.addProcess((int) top.pid());
+        Path inner = Files.createDirectory(UNIFIED.resolve(name).resolve("k/inner"));
+        Files.writeString(inner.resolve("cgroup.procs"), Long.toString(nested.pid()));
+        assertEquals(Set.of((int) top.pid(), (int) nested.pid()), Set.copyOf(cgroup.processes()));
+        cgroup.freeze();
+        assertTrue(cgroup.supportsKill());
+
+        cgroup.kill();
+
+        // No thaw needed on cgroup2: a fatal signal wakes a task in the freezer trap.
+        assertTrue(top.waitFor(5, TimeUnit.SECONDS) && nested.waitFor(5, TimeUnit.SECONDS),
+                "processes survived cgroup.kill");
+        assertEquals(137, top.exitValue());
+        assertEquals(137, nested.exitValue());
+        assertEquals(List.of(), cgroup.processes());
+        cgroup.destroy(); // "inner" too
+    }
+
+    @Test
+    void statsWithoutControllersHaveOnlyTheCoreCpuStat() throws Exception {
+        Cgroup cgroup = CgroupDriver.v2(UNIFIED, "/").create("/" + name + "/s", Resources.NONE);
+        Process busy = real.start("sh", "-c", "read go; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done");
+        cgroup.addProcess((int) busy.pid());
+        RealCgroups.go(busy);
+        assertEquals(0, busy.waitFor());
+
+        Stats stats = cgroup.stats();
+
+        assertTrue(stats.cpu().usage().total() > 1_000_000, "the loop took more than 1 ms: " + stats.cpu());
+        assertEquals(stats.cpu().usage().total(), stats.cpu().usage().kernel() + stats.cpu().usage().user(), 1_000_000,
+                "usage = user + system (to the microsecond rounding of each)");
+        assertNull(stats.cpu().throttling(), "the cpu controller is not enabled here");
+        assertNull(stats.memory());
+        assertNull(stats.pids());
+        assertNull(stats.blkio());
+        assertEquals(Map.of(), stats.hugetlb());
+        assertEquals(0, cgroup.oomKillCount());
+        cgroup.destroy();
     }
 
     @Test
