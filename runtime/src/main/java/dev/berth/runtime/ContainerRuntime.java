@@ -2,6 +2,9 @@ package dev.berth.runtime;
 
 import dev.berth.cgroups.Cgroup;
 import dev.berth.cgroups.CgroupDriver;
+import dev.berth.cgroups.FreezerState;
+import dev.berth.cgroups.Resources;
+import dev.berth.cgroups.Stats;
 import dev.berth.linux.Fd;
 import dev.berth.linux.FileSystemCalls;
 import dev.berth.linux.OpenFlags;
@@ -206,6 +209,9 @@ public final class ContainerRuntime {
         if (status == ContainerStatus.STOPPED) {
             throw new RuntimeFailure("cannot exec in a stopped container");
         }
+        if (status == ContainerStatus.PAUSED) {
+            throw new RuntimeFailure("cannot exec in a paused container");
+        }
         if (status == ContainerStatus.CREATED) {
             throw new RuntimeFailure("cannot exec in a created container; start it first");
         }
@@ -302,7 +308,61 @@ public final class ContainerRuntime {
         if (!ProcStat.isRunning(record.pid(), record.pidStartTime())) {
             return ContainerStatus.STOPPED;
         }
-        return Files.exists(store.execFifo(record.id())) ? ContainerStatus.CREATED : ContainerStatus.RUNNING;
+        if (Files.exists(store.execFifo(record.id()))) {
+            return ContainerStatus.CREATED;
+        }
+        return cgroups().open(record.cgroup()).freezerState() == FreezerState.FROZEN
+                ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
+    }
+
+    /** Freezes every process of a running container (freezer v1, cgroup.freeze v2). */
+    public void pause(String id) {
+        ContainerRecord record = requireRecord(id);
+        ContainerStatus status = status(record);
+        if (status != ContainerStatus.RUNNING) {
+            throw new RuntimeFailure("container not running" + (status == ContainerStatus.PAUSED ? ": already paused" : ""));
+        }
+        cgroups().open(record.cgroup()).freeze();
+    }
+
+    public void resume(String id) {
+        ContainerRecord record = requireRecord(id);
+        if (status(record) != ContainerStatus.PAUSED) {
+            throw new RuntimeFailure("container not paused");
+        }
+        cgroups().open(record.cgroup()).thaw();
+    }
+
+    /** Changes the resource limits of a created, running or paused container; only the fields set. */
+    public void update(String id, Resources resources) {
+        ContainerRecord record = requireRecord(id);
+        if (status(record) == ContainerStatus.STOPPED) {
+            throw new RuntimeFailure("container not running");
+        }
+        cgroups().open(record.cgroup()).update(resources);
+    }
+
+    /** Host PIDs of every process in the container (its cgroup and the cgroups below). */
+    public List<Integer> processes(String id) {
+        ContainerRecord record = requireRecord(id);
+        if (status(record) == ContainerStatus.STOPPED) {
+            return List.of();
+        }
+        return cgroups().open(record.cgroup()).processes();
+    }
+
+    /** Resource usage now, in runc's `events --stats` terms. */
+    public Stats stats(String id) {
+        ContainerRecord record = requireRecord(id);
+        if (status(record) == ContainerStatus.STOPPED) {
+            throw new RuntimeFailure("container not running");
+        }
+        return cgroups().open(record.cgroup()).stats();
+    }
+
+    /** How many processes the OOM killer has killed in the container so far. */
+    public long oomKills(String id) {
+        return cgroups().open(requireRecord(id).cgroup()).oomKillCount();
     }
 
     private ContainerRecord requireRecord(String id) {
@@ -319,12 +379,17 @@ public final class ContainerRuntime {
         if (status(record) == ContainerStatus.STOPPED) {
             throw new RuntimeFailure("container not running");
         }
+        Cgroup cgroup = cgroups().open(record.cgroup());
         if (all) {
-            for (int pid : cgroups().open(record.cgroup()).processes()) {
+            for (int pid : cgroup.processes()) {
                 signalQuietly(pid, signal);
             }
         } else {
             Processes.kill(record.pid(), signal);
+        }
+        if (signal == Signals.SIGKILL && cgroup.freezerState() != FreezerState.THAWED) {
+            // Frozen tasks do not die until thawed: let SIGKILL finish what it was sent to do.
+            cgroup.thaw();
         }
     }
 
@@ -357,6 +422,11 @@ public final class ContainerRuntime {
         }
         Cgroup cgroup = cgroups().open(record.cgroup());
         if (status != ContainerStatus.STOPPED) {
+            if (status == ContainerStatus.PAUSED) {
+                // A frozen process cannot die: thaw right after SIGKILL is queued (runc does too).
+                signalQuietly(record.pid(), Signals.SIGKILL);
+                cgroup.thaw();
+            }
             killAndWait(record.pid(), cgroup);
         } else {
             // The init is gone, but without a pid namespace its children may not be; and if we
