@@ -1,29 +1,13 @@
 package dev.berth.spec;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -31,59 +15,125 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.DateTimeException;
-import java.time.Instant;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 
 /**
- * berth's one JSON configuration: a single shared {@link ObjectMapper}, created on first use, for
- * config.json and for the runtime's own state files.
+ * berth's JSON files: config.json and the runtime's own state files.
+ *
+ * <p>The CLI is a new JVM per call, so this class is built for a cold start: the streaming methods
+ * (a {@link JsonInput.ValueReader} to read, a {@link ValueWriter} to write) use jackson-core's
+ * {@link JsonFactory} alone, created on first use; the methods taking a {@code Class} or an
+ * {@code Object} use data binding ({@link JsonBinding}), whose mapper is only built when one of
+ * them is first called. Loading this class builds neither.
  *
  * <p>Reading follows the runtime-spec and Go's encoding/json, which produced most files berth
- * reads: unknown properties are ignored (config.md: "MUST ignore unknown properties"), but a value
- * of the wrong type is an error rather than coerced ({@code "1024"} is not a number, {@code 1.5} is
- * not an integer) and text after the top-level value is an error. Writing omits nulls, so a field
- * that was absent stays absent.
+ * reads: unknown properties are ignored (config.md: "MUST ignore unknown properties"), a value of
+ * the wrong type is an error rather than coerced, and text after the top-level value is an error.
  */
 public final class Json {
 
     private Json() {
     }
 
-    /** Created when first needed: building a mapper costs tens of milliseconds at CLI start-up. */
-    private static final class Shared {
-        static final ObjectMapper MAPPER = createMapper();
-        static final ObjectWriter PRETTY = MAPPER.writer(prettyPrinter());
-    }
-
-    static ObjectMapper mapper() {
-        return Shared.MAPPER;
-    }
-
-    /** Tab-indented, {@code "key": value}: the layout of runc's {@code json.MarshalIndent(v, "", "\t")}. */
-    static ObjectWriter prettyWriter() {
-        return Shared.PRETTY;
+    /** Writes one JSON value (with its fields, for an object) to {@code out}. */
+    @FunctionalInterface
+    public interface ValueWriter {
+        void write(JsonGenerator out) throws IOException;
     }
 
     /**
-     * Reads {@code file} as a {@code type}. A missing file surfaces as
-     * {@link java.nio.file.NoSuchFileException} so callers can tell "absent" from "broken"; a file
-     * that is not valid JSON for {@code type} gives an IOException naming the file and field.
+     * Created when first needed: loading jackson-core's factory, parser and generator classes costs
+     * ~30 ms on a cold JVM without an AOT cache, which callers that never read JSON should not pay.
      */
-    public static <T> T read(Path file, Class<T> type) throws IOException {
+    private static final class Streaming {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
+
+    /** A parser over {@code content}; the caller closes it. */
+    public static JsonParser parser(byte[] content) throws IOException {
+        return Streaming.FACTORY.createParser(content);
+    }
+
+    /**
+     * A parser over {@code file}; closing the parser closes the file. Not for procfs/sysfs files:
+     * see {@link #readAllBytes}.
+     */
+    public static JsonParser parser(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            return Streaming.FACTORY.createParser(in);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** A UTF-8 generator writing compact JSON to {@code out}; closing it flushes and closes {@code out}. */
+    public static JsonGenerator generator(OutputStream out) throws IOException {
+        return Streaming.FACTORY.createGenerator(out);
+    }
+
+    /**
+     * Reads {@code file}, whose top-level value must be an object, with {@code reader}. A missing
+     * file surfaces as {@link java.nio.file.NoSuchFileException} so callers can tell "absent" from
+     * "broken"; content that is not what {@code reader} expects gives an IOException whose message
+     * names the file and the field ({@code /run/berth/c1/state.json: pid: expected an integer, got "x"}).
+     */
+    public static <T> T read(Path file, JsonInput.ValueReader<T> reader) throws IOException {
         byte[] content = readAllBytes(file);
         try {
-            return parse(content, type);
+            return parse(content, reader);
         } catch (JsonContentException e) {
             throw new IOException(file + ": " + e.getMessage(), e.getCause());
         }
     }
 
-    /** Parses {@code json} as a {@code type}; the message of the IOException names the field. */
-    public static <T> T parse(String json, Class<T> type) throws IOException {
+    /** Parses {@code json} with {@code reader}; the message of the IOException names the field. */
+    public static <T> T parse(String json, JsonInput.ValueReader<T> reader) throws IOException {
         try {
-            return parse(json.getBytes(StandardCharsets.UTF_8), type);
+            return parse(json.getBytes(StandardCharsets.UTF_8), reader);
         } catch (JsonContentException e) {
             throw new IOException(e.getMessage(), e.getCause());
+        }
+    }
+
+    /** Like {@link #read(Path, JsonInput.ValueReader)}, through data binding into {@code type}. */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        byte[] content = readAllBytes(file);
+        try {
+            return JsonBinding.parse(content, type);
+        } catch (JsonContentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e.getCause());
+        }
+    }
+
+    /** Parses {@code json} as a {@code type} through data binding; the message names the field. */
+    public static <T> T parse(String json, Class<T> type) throws IOException {
+        try {
+            return JsonBinding.parse(json.getBytes(StandardCharsets.UTF_8), type);
+        } catch (JsonContentException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
+    }
+
+    /** Parses a whole document with {@code reader}; the message lacks only the source name. */
+    static <T> T parse(byte[] content, JsonInput.ValueReader<T> reader) throws JsonContentException {
+        JsonParser parser = null;
+        try {
+            parser = parser(content);
+            return JsonInput.document(parser, reader);
+        } catch (JsonValueException e) {
+            throw new JsonContentException(e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new JsonContentException(JsonText.malformed(e), e);
+        } catch (IOException e) {
+            // A parser over a byte array has no I/O to fail; only a reader's own error lands here.
+            throw new JsonContentException(e.getMessage(), e);
+        } finally {
+            closeQuietly(parser);
         }
     }
 
@@ -99,18 +149,44 @@ public final class Json {
     }
 
     /**
-     * Replaces {@code file} with {@code value} as compact JSON so that a reader sees either the old
-     * or the new content, never a torn one: write a temporary file in the same directory (rename(2)
-     * is only atomic within one file system), fsync it, rename it over the target, then fsync the
-     * directory so the rename itself survives a crash. The file ends up with mode 0600, that of
-     * {@link Files#createTempFile}.
+     * Replaces {@code file} with the JSON {@code content} writes, so that a reader sees either the
+     * old or the new content, never a torn one: write {@code <file>.tmp} in the same directory
+     * (rename(2) is only atomic within one file system), fsync it, rename it over the target, then
+     * fsync the directory so the rename itself survives a crash. The file ends up with mode 0600.
+     *
+     * <p>The temporary name is fixed, not {@link Files#createTempFile}'s random one, whose first use
+     * seeds a SecureRandom (several ms on a cold JVM). So the caller MUST hold a lock on the file's
+     * directory against concurrent writers (berth's state directory is its container's lock). A
+     * {@code .tmp} left behind by a crash is replaced.
      */
+    public static void writeAtomically(Path file, ValueWriter content) throws IOException {
+        // Serialised first, so a failing writer leaves no file behind.
+        ByteArrayBuilder bytes = new ByteArrayBuilder();
+        try (JsonGenerator generator = generator(bytes)) {
+            content.write(generator);
+        }
+        writeBytesAtomically(file, bytes.toByteArray());
+    }
+
+    /** Like {@link #writeAtomically(Path, ValueWriter)}, with {@code value} written by data binding. */
     public static void writeAtomically(Path file, Object value) throws IOException {
-        byte[] content = toJson(value).getBytes(StandardCharsets.UTF_8);
+        writeBytesAtomically(file, JsonBinding.toBytes(value));
+    }
+
+    /** Compact JSON through data binding, nulls omitted. */
+    public static String toJson(Object value) {
+        return JsonBinding.toJson(value);
+    }
+
+    private static void writeBytesAtomically(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        // CREATE_NEW after removing a stale one: O_EXCL gives a fresh file with our mode, and
+        // open(2) with O_CREAT|O_EXCL does not follow a symlink planted at the name.
+        Files.deleteIfExists(temp);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, EnumSet.of(StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE_NEW), ownerOnly())) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -127,37 +203,11 @@ public final class Json {
         }
     }
 
-    /** Compact JSON, nulls omitted. */
-    public static String toJson(Object value) {
-        try {
-            return mapper().writeValueAsString(value);
-        } catch (JacksonException e) {
-            throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
+    private static FileAttribute<?> ownerOnly() {
+        return PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
     }
 
-    /** Parses with error messages from {@link JsonProblems}; the source name is added by callers. */
-    static <T> T parse(byte[] content, Class<T> type) throws JsonContentException {
-        ObjectMapper mapper = mapper();
-        JsonParser parser = null;
-        try {
-            parser = mapper.createParser(content);
-            T value = mapper.readValue(parser, type);
-            if (value == null) {
-                throw new JsonContentException("expected an object, got null", null);
-            }
-            return value;
-        } catch (JacksonException e) {
-            throw new JsonContentException(JsonProblems.describe(e, parser), e);
-        } catch (IOException e) {
-            // Reading from a byte array cannot fail with anything but a JacksonException.
-            throw new UncheckedIOException(e);
-        } finally {
-            closeQuietly(parser);
-        }
-    }
-
-    private static void closeQuietly(JsonParser parser) {
+    static void closeQuietly(JsonParser parser) {
         if (parser != null) {
             try {
                 parser.close();
@@ -173,102 +223,6 @@ public final class Json {
 
         JsonContentException(String message, Throwable cause) {
             super(message, cause);
-        }
-    }
-
-    private static ObjectMapper createMapper() {
-        return JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                // ALLOW_COERCION_OF_SCALARS does not cover number/boolean -> String: Go's
-                // encoding/json rejects {"ociVersion": 1}, and so does berth.
-                .withCoercionConfig(LogicalType.Textual, strings -> strings
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-                .addModule(plainTypesModule())
-                .build();
-    }
-
-    private static DefaultPrettyPrinter prettyPrinter() {
-        Separators separators = Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        DefaultIndenter tabs = new DefaultIndenter("\t", "\n");
-        return new DefaultPrettyPrinter(separators).withObjectIndenter(tabs).withArrayIndenter(tabs);
-    }
-
-    /**
-     * Paths as plain strings (Jackson's default writes a {@code file://} URI, which no other tool
-     * expects in a "bundle" field) and instants as RFC 3339 strings like runc's "created".
-     */
-    private static SimpleModule plainTypesModule() {
-        SimpleModule module = new SimpleModule("berth-plain-types");
-        module.addSerializer(Path.class, new ToStringSerializer<>(Path.class));
-        module.addSerializer(Instant.class, new ToStringSerializer<>(Instant.class));
-        module.addDeserializer(Path.class, new StringValueDeserializer<>(Path.class, "a path") {
-            @Override
-            Path convert(String text) {
-                return Path.of(text);
-            }
-        });
-        module.addDeserializer(Instant.class, new StringValueDeserializer<>(Instant.class, "an RFC 3339 time") {
-            @Override
-            Instant convert(String text) {
-                return Instant.parse(text);
-            }
-        });
-        return module;
-    }
-
-    private static final class ToStringSerializer<T> extends JsonSerializer<T> {
-        private final Class<T> type;
-
-        ToStringSerializer(Class<T> type) {
-            this.type = type;
-        }
-
-        @Override
-        public void serialize(T value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString(value.toString());
-        }
-
-        @Override
-        public Class<T> handledType() {
-            return type;
-        }
-    }
-
-    private abstract static class StringValueDeserializer<T> extends JsonDeserializer<T> {
-        private final Class<T> type;
-        private final String expected;
-
-        StringValueDeserializer(Class<T> type, String expected) {
-            this.type = type;
-            this.expected = expected;
-        }
-
-        abstract T convert(String text);
-
-        @Override
-        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new TypeMismatch(p, expected, type);
-            }
-            try {
-                return convert(p.getText());
-            } catch (DateTimeException | java.nio.file.InvalidPathException e) {
-                throw new TypeMismatch(p, expected, type);
-            }
-        }
-
-        @Override
-        public Class<?> handledType() {
-            return type;
         }
     }
 }

@@ -1,14 +1,11 @@
 package dev.berth.spec;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
@@ -17,11 +14,10 @@ import java.util.Map;
 /**
  * Turns Jackson's exceptions into one short sentence a user can act on: the JSON field path and
  * what was expected there ({@code linux.resources.memory.limit: expected an integer, got "abc"}),
- * or, for a syntax error, where the text stops being JSON.
+ * or, for a syntax error, where the text stops being JSON. For data binding only ({@link JsonBinding});
+ * the streaming reader {@link JsonInput} words the same errors through {@link JsonText}.
  */
 final class JsonProblems {
-
-    private static final int MAX_QUOTED_LENGTH = 60;
 
     private JsonProblems() {
     }
@@ -33,7 +29,7 @@ final class JsonProblems {
     static String describe(JacksonException error, JsonParser parser) {
         StreamReadException syntax = find(error, StreamReadException.class);
         if (syntax != null && !(syntax instanceof InputCoercionException)) {
-            return malformed(syntax);
+            return JsonText.malformed(syntax);
         }
         String path = error instanceof JsonMappingException mapping ? path(mapping.getPath()) : "";
         String prefix = path.isEmpty() ? "" : path + ": ";
@@ -43,39 +39,13 @@ final class JsonProblems {
         }
         InputCoercionException range = find(error, InputCoercionException.class);
         if (range != null) {
-            return prefix + "expected " + integerRange(range.getTargetType()) + ", got " + describeCurrentValue(parser);
+            return prefix + "expected " + integerRange(range.getTargetType()) + ", got " + JsonText.describeCurrentValue(parser);
         }
         MismatchedInputException mismatch = find(error, MismatchedInputException.class);
         if (mismatch != null) {
-            return prefix + "expected " + expectedFor(mismatch.getTargetType()) + ", got " + describeCurrentValue(parser);
+            return prefix + "expected " + expectedFor(mismatch.getTargetType()) + ", got " + JsonText.describeCurrentValue(parser);
         }
         return prefix + error.getOriginalMessage();
-    }
-
-    private static String malformed(StreamReadException syntax) {
-        JsonLocation at = syntax.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return "malformed JSON" + where + ": " + syntax.getOriginalMessage();
-    }
-
-    /** The value the parser is positioned on, as a user would recognise it in the file. */
-    static String describeCurrentValue(JsonParser parser) {
-        JsonToken token = parser == null ? null : parser.currentToken();
-        if (token == null) {
-            return "end of input";
-        }
-        try {
-            return switch (token) {
-                case START_OBJECT, END_OBJECT -> "an object";
-                case START_ARRAY, END_ARRAY -> "an array";
-                case VALUE_STRING -> quote(parser.getText());
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> parser.getText();
-                case FIELD_NAME -> "field " + quote(parser.currentName());
-                default -> token.name();
-            };
-        } catch (IOException e) {
-            return token.name();
-        }
     }
 
     /** {@code a.b[2].c}; map keys (which may contain dots, e.g. sysctl names) as {@code ["key"]}. */
@@ -83,7 +53,7 @@ final class JsonProblems {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : references) {
             if (ref.getFieldName() != null && ref.getFrom() instanceof Map<?, ?>) {
-                path.append('[').append(quote(ref.getFieldName())).append(']');
+                path.append('[').append(JsonText.quote(ref.getFieldName())).append(']');
             } else if (ref.getFieldName() != null) {
                 path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
             } else if (ref.getIndex() >= 0) {
@@ -131,27 +101,5 @@ final class JsonProblems {
             }
         }
         return null;
-    }
-
-    /** A JSON string literal, shortened when long: the user only needs to recognise it. */
-    static String quote(String text) {
-        String shown = text.length() > MAX_QUOTED_LENGTH ? text.substring(0, MAX_QUOTED_LENGTH) + "..." : text;
-        StringBuilder out = new StringBuilder(shown.length() + 2).append('"');
-        for (char c : shown.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -42,10 +42,15 @@ public record Linux(
 
     /** The entry for namespace {@code type} ("pid", "network", ...), if listed. */
     public Optional<Namespace> namespace(String type) {
-        if (namespaces == null) {
-            return Optional.empty();
+        // A loop, not a stream: this runs on every create, and a lambda's first use is slow on a cold JVM.
+        if (namespaces != null) {
+            for (Namespace namespace : namespaces) {
+                if (namespace != null && type.equals(namespace.type())) {
+                    return Optional.of(namespace);
+                }
+            }
         }
-        return namespaces.stream().filter(ns -> type.equals(ns.type())).findFirst();
+        return Optional.empty();
     }
 
     /** Whether namespace {@code type} is listed, to be created or joined. */

@@ -53,7 +53,7 @@ final class LinuxChecks {
             }
             String type = namespace.type();
             if (NamespaceType.bySpecName(type).isEmpty()) {
-                problems.add(at + ".type", "unknown namespace type " + JsonProblems.quote(type)
+                problems.add(at + ".type", "unknown namespace type " + JsonText.quote(type)
                         + " (known: " + String.join(", ", NamespaceType.specNames()) + ")");
             } else if (firstSeen.containsKey(type)) {
                 problems.add(at + ".type", "duplicate " + type + " namespace (also at " + firstSeen.get(type) + ")");
@@ -107,15 +107,16 @@ final class LinuxChecks {
         } else if (time.get().path() != null && !time.get().path().isEmpty()) {
             problems.add("linux.timeOffsets", "cannot be applied to a time namespace that is joined by path");
         }
-        offsets.forEach((clock, offset) -> {
-            String at = Problems.key("linux.timeOffsets", clock);
-            if (!TIME_NAMESPACE_CLOCKS.contains(clock)) {
+        for (Map.Entry<String, Linux.TimeOffset> entry : offsets.entrySet()) {
+            String at = Problems.key("linux.timeOffsets", entry.getKey());
+            if (!TIME_NAMESPACE_CLOCKS.contains(entry.getKey())) {
                 problems.add(at, "unknown clock (time namespaces offset \"monotonic\" and \"boottime\" only)");
             }
+            Linux.TimeOffset offset = entry.getValue();
             if (offset != null && offset.nanosecs() != null && offset.nanosecs() >= 1_000_000_000L) {
                 problems.add(at + ".nanosecs", "must be less than 1000000000, got " + offset.nanosecs());
             }
-        });
+        }
     }
 
     /** config-linux.md "Devices": type c, b, u or p; path REQUIRED; major/minor unless type p. */
@@ -134,7 +135,7 @@ final class LinuxChecks {
             }
             String type = device.type();
             if (problems.required(at + ".type", type) && !DEVICE_TYPES.contains(type)) {
-                problems.add(at + ".type", "must be c, b, u or p, got " + JsonProblems.quote(type));
+                problems.add(at + ".type", "must be c, b, u or p, got " + JsonText.quote(type));
             }
             if (!"p".equals(type)) {
                 problems.required(at + ".major", device.major());
@@ -146,7 +147,7 @@ final class LinuxChecks {
     private static void checkRootfsPropagation(String propagation, Problems problems) {
         if (propagation != null && !ROOTFS_PROPAGATIONS.contains(propagation)) {
             problems.add("linux.rootfsPropagation", "must be one of [r]private, [r]slave, [r]shared, [r]unbindable, got "
-                    + JsonProblems.quote(propagation));
+                    + JsonText.quote(propagation));
         }
     }
 
@@ -183,24 +184,25 @@ final class LinuxChecks {
         if (linux.sysctl() == null) {
             return;
         }
-        linux.sysctl().forEach((key, value) -> {
+        for (Map.Entry<String, String> entry : linux.sysctl().entrySet()) {
+            String key = entry.getKey();
             if (key.isEmpty()) {
                 problems.add("linux.sysctl", "keys must not be empty");
-                return;
+                continue;
             }
             String at = Problems.key("linux.sysctl", key);
-            if (value == null) {
+            if (entry.getValue() == null) {
                 problems.add(at, "must be a string, got null");
             }
             if (key.contains("..") || key.startsWith(".") || key.startsWith("/")) {
                 problems.add(at, "is not a sysctl name");
-                return;
+                continue;
             }
             String why = sysctlNamespaceProblem(key.replace('/', '.'), linux);
             if (why != null) {
                 problems.add(at, why);
             }
-        });
+        }
     }
 
     private static String sysctlNamespaceProblem(String name, Linux linux) {
@@ -226,7 +228,7 @@ final class LinuxChecks {
         }
         String domain = personality.domain();
         if (problems.required("linux.personality.domain", domain) && !domain.equals("LINUX") && !domain.equals("LINUX32")) {
-            problems.add("linux.personality.domain", "must be LINUX or LINUX32, got " + JsonProblems.quote(domain));
+            problems.add("linux.personality.domain", "must be LINUX or LINUX32, got " + JsonText.quote(domain));
         }
     }
 
@@ -237,7 +239,7 @@ final class LinuxChecks {
         }
         if (!rdt.memBwSchema().startsWith("MB:") || rdt.memBwSchema().contains("\n")) {
             problems.add("linux.intelRdt.memBwSchema", "must start with \"MB:\" and be a single line, got "
-                    + JsonProblems.quote(rdt.memBwSchema()));
+                    + JsonText.quote(rdt.memBwSchema()));
         }
     }
 }

@@ -45,7 +45,12 @@ public enum NamespaceType {
 
     /** The type whose config.json name is {@code specName}. */
     public static Optional<NamespaceType> bySpecName(String specName) {
-        return Arrays.stream(values()).filter(t -> t.specName.equals(specName)).findFirst();
+        for (NamespaceType type : values()) {
+            if (type.specName.equals(specName)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every config.json name, sorted (as runc's features lists them). */

@@ -27,7 +27,7 @@ final class Problems {
             return;
         }
         if (!value.startsWith("/")) {
-            add(path, "must be an absolute path, got " + JsonProblems.quote(value));
+            add(path, "must be an absolute path, got " + JsonText.quote(value));
         }
         noNul(path, value);
     }
@@ -48,6 +48,6 @@ final class Problems {
     }
 
     static String key(String path, String key) {
-        return path + "[" + JsonProblems.quote(key) + "]";
+        return path + "[" + JsonText.quote(key) + "]";
     }
 }

@@ -69,7 +69,7 @@ final class ProcessChecks {
                 continue;
             }
             if (entry.indexOf('=') <= 0) {
-                problems.add(at, "must have the form NAME=value, got " + JsonProblems.quote(entry));
+                problems.add(at, "must have the form NAME=value, got " + JsonText.quote(entry));
             }
             problems.noNul(at, entry);
         }
@@ -110,7 +110,7 @@ final class ProcessChecks {
             String at = Problems.at("process.capabilities." + set, i);
             String name = names.get(i);
             if (problems.required(at, name) && Capability.byName(name).isEmpty()) {
-                problems.add(at, "unknown capability " + JsonProblems.quote(name)
+                problems.add(at, "unknown capability " + JsonText.quote(name)
                         + " (known: CAP_CHOWN .. CAP_CHECKPOINT_RESTORE)");
             }
         }
@@ -134,7 +134,7 @@ final class ProcessChecks {
             String type = rlimit.type();
             if (problems.required(at + ".type", type)) {
                 if (RlimitType.byName(type).isEmpty()) {
-                    problems.add(at + ".type", "unknown rlimit type " + JsonProblems.quote(type));
+                    problems.add(at + ".type", "unknown rlimit type " + JsonText.quote(type));
                 } else if (firstSeen.containsKey(type)) {
                     problems.add(at + ".type", "duplicate " + type + " (also at " + firstSeen.get(type) + ")");
                 } else {
@@ -156,7 +156,7 @@ final class ProcessChecks {
         }
         if (problems.required("process.ioPriority.class", io.ioClass()) && !IO_PRIORITY_CLASSES.contains(io.ioClass())) {
             problems.add("process.ioPriority.class", "must be IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE, got "
-                    + JsonProblems.quote(io.ioClass()));
+                    + JsonText.quote(io.ioClass()));
         }
         if (problems.required("process.ioPriority.priority", io.priority()) && (io.priority() < 0 || io.priority() > 7)) {
             problems.add("process.ioPriority.priority", "must be from 0 to 7, got " + io.priority());
@@ -177,7 +177,7 @@ final class ProcessChecks {
             return;
         }
         if (!SCHEDULER_POLICIES.contains(policy)) {
-            problems.add("process.scheduler.policy", "unknown policy " + JsonProblems.quote(policy));
+            problems.add("process.scheduler.policy", "unknown policy " + JsonText.quote(policy));
         }
         List<String> flags = SpecValidator.emptyIfNull(scheduler.flags());
         for (int i = 0; i < flags.size(); i++) {
@@ -219,6 +219,6 @@ final class ProcessChecks {
     }
 
     private static String quoteOrNull(String value) {
-        return value == null ? "null" : JsonProblems.quote(value);
+        return value == null ? "null" : JsonText.quote(value);
     }
 }

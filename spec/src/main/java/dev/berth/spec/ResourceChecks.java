@@ -3,7 +3,6 @@ package dev.berth.spec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The checks of {@link SpecValidator} for {@code linux.resources} (config-linux.md "Control
@@ -12,12 +11,6 @@ import java.util.regex.Pattern;
 final class ResourceChecks {
 
     private static final Set<String> DEVICE_RULE_TYPES = Set.of("a", "c", "b");
-
-    /** cpuset(7) list format: "0-3,6,8-9". */
-    private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
-
-    /** config-linux.md: "&lt;size&gt;&lt;unit-prefix&gt;B", e.g. 64KB, 2MB, 1GB. */
-    private static final Pattern PAGE_SIZE = Pattern.compile("[1-9]\\d*[KMGTP]?B");
 
     /** kernel/sched/core.c: MIN_SHARES = 2, MAX_SHARES = 1 &lt;&lt; 18; runc rejects values the kernel clamps. */
     private static final long MIN_CPU_SHARES = 2;
@@ -57,12 +50,12 @@ final class ResourceChecks {
             }
             problems.required(at + ".allow", rule.allow());
             if (rule.type() != null && !DEVICE_RULE_TYPES.contains(rule.type())) {
-                problems.add(at + ".type", "must be a, c or b, got " + JsonProblems.quote(rule.type()));
+                problems.add(at + ".type", "must be a, c or b, got " + JsonText.quote(rule.type()));
             }
             String access = rule.access();
-            if (access == null || access.isEmpty() || !access.chars().allMatch(c -> c == 'r' || c == 'w' || c == 'm')) {
+            if (access == null || access.isEmpty() || !onlyCharsOf(access, "rwm")) {
                 problems.add(at + ".access", "must be a combination of r, w and m, got "
-                        + (access == null ? "nothing" : JsonProblems.quote(access)));
+                        + (access == null ? "nothing" : JsonText.quote(access)));
             }
         }
     }
@@ -126,8 +119,8 @@ final class ResourceChecks {
     }
 
     private static void checkCpuList(String path, String list, Problems problems) {
-        if (list != null && !list.isEmpty() && !CPU_LIST.matcher(list).matches()) {
-            problems.add(path, "must be a list such as \"0-3,6\", got " + JsonProblems.quote(list));
+        if (list != null && !list.isEmpty() && !Syntax.isCpuList(list)) {
+            problems.add(path, "must be a list such as \"0-3,6\", got " + JsonText.quote(list));
         }
     }
 
@@ -177,8 +170,8 @@ final class ResourceChecks {
                 continue;
             }
             String size = limit.pageSize();
-            if (problems.required(at + ".pageSize", size) && !PAGE_SIZE.matcher(size).matches()) {
-                problems.add(at + ".pageSize", "must look like \"2MB\" or \"1GB\", got " + JsonProblems.quote(size));
+            if (problems.required(at + ".pageSize", size) && !Syntax.isPageSize(size)) {
+                problems.add(at + ".pageSize", "must look like \"2MB\" or \"1GB\", got " + JsonText.quote(size));
             }
             problems.required(at + ".limit", limit.limit());
         }
@@ -189,11 +182,12 @@ final class ResourceChecks {
         if (rdma == null) {
             return;
         }
-        rdma.forEach((device, limits) -> {
+        for (Map.Entry<String, LinuxResources.Rdma> device : rdma.entrySet()) {
+            LinuxResources.Rdma limits = device.getValue();
             if (limits == null || (limits.hcaHandles() == null && limits.hcaObjects() == null)) {
-                problems.add(Problems.key("linux.resources.rdma", device), "must set hcaHandles or hcaObjects");
+                problems.add(Problems.key("linux.resources.rdma", device.getKey()), "must set hcaHandles or hcaObjects");
             }
-        });
+        }
     }
 
     /** Keys name files in the container's cgroup directory: a slash or ".." would leave it. */
@@ -201,14 +195,24 @@ final class ResourceChecks {
         if (unified == null) {
             return;
         }
-        unified.forEach((file, value) -> {
+        for (Map.Entry<String, String> entry : unified.entrySet()) {
+            String file = entry.getKey();
             String at = Problems.key("linux.resources.unified", file);
             if (file.isEmpty() || file.contains("/") || file.equals(".") || file.equals("..") || file.indexOf('\0') >= 0) {
                 problems.add(at, "must be the name of a file in the cgroup directory");
             }
-            if (value == null) {
+            if (entry.getValue() == null) {
                 problems.add(at, "must be a string, got null");
             }
-        });
+        }
+    }
+
+    private static boolean onlyCharsOf(String text, String allowed) {
+        for (int i = 0; i < text.length(); i++) {
+            if (allowed.indexOf(text.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

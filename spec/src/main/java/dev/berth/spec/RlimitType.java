@@ -53,14 +53,15 @@ public enum RlimitType {
 
     /** The resource called {@code name} (exact, upper case, with the RLIMIT_ prefix). */
     public static Optional<RlimitType> byName(String name) {
-        if (name == null || !name.startsWith("RLIMIT_")) {
-            return Optional.empty();
+        // Not valueOf, for the reason given in Capability.byName.
+        if (name != null && name.startsWith("RLIMIT_")) {
+            for (RlimitType type : values()) {
+                if (type.name().equals(name)) {
+                    return Optional.of(type);
+                }
+            }
         }
-        try {
-            return Optional.of(valueOf(name));
-        } catch (IllegalArgumentException unknown) {
-            return Optional.empty();
-        }
+        return Optional.empty();
     }
 
     /** Every name, in number order. */

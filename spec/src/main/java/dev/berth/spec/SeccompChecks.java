@@ -73,14 +73,14 @@ final class SeccompChecks {
             }
             problems.required(at + ".value", arg.value());
             if (problems.required(at + ".op", arg.op()) && !OPERATORS.contains(arg.op())) {
-                problems.add(at + ".op", "unknown operator " + JsonProblems.quote(arg.op()));
+                problems.add(at + ".op", "unknown operator " + JsonText.quote(arg.op()));
             }
         }
     }
 
     private static void checkAction(String path, String action, Problems problems) {
         if (problems.required(path, action) && !ACTIONS.contains(action)) {
-            problems.add(path, "unknown action " + JsonProblems.quote(action));
+            problems.add(path, "unknown action " + JsonText.quote(action));
         }
     }
 
@@ -95,7 +95,7 @@ final class SeccompChecks {
         for (int i = 0; i < list.size(); i++) {
             String at = Problems.at(path, i);
             if (problems.required(at, list.get(i)) && !known.contains(list.get(i))) {
-                problems.add(at, "unknown " + what + " " + JsonProblems.quote(list.get(i)));
+                problems.add(at, "unknown " + what + " " + JsonText.quote(list.get(i)));
             }
         }
     }

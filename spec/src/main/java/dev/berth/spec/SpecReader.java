@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads config.json into a {@link Spec}. Only the JSON shape is checked here (types, syntax);
+ * Reads config.json into a {@link Spec}, with the hand-written streaming reader {@link SpecJson}
+ * rather than data binding (a cold JVM pays ~90 ms for Jackson to introspect the records; see
+ * docs/benchmarks.md). Only the JSON shape is checked here (types, syntax);
  * {@link SpecValidator} checks the content. Every message starts with the source name, then the
  * JSON path: {@code config.json: linux.resources.memory.limit: expected an integer, got "abc"}.
  */
@@ -21,27 +23,42 @@ public final class SpecReader {
      * bundle-relative or absolute path the user should see.
      */
     public static Spec read(Path configJson) throws SpecException {
-        byte[] content;
-        try {
-            content = Json.readAllBytes(configJson);
-        } catch (NoSuchFileException e) {
-            throw new SpecException(configJson + ": no such file (bundle must contain config.json)", e);
-        } catch (AccessDeniedException e) {
-            throw new SpecException(configJson + ": permission denied", e);
-        } catch (IOException e) {
-            throw new SpecException(configJson + ": cannot read: " + e.getMessage(), e);
-        }
-        return parse(content, configJson.toString());
+        return parse(readBytes(configJson, " (bundle must contain config.json)"), configJson.toString(), SpecJson::spec);
     }
 
     /** Parses {@code json}; {@code sourceName} starts every error message (e.g. "config.json"). */
     public static Spec parse(String json, String sourceName) throws SpecException {
-        return parse(json.getBytes(StandardCharsets.UTF_8), sourceName);
+        return parse(json.getBytes(StandardCharsets.UTF_8), sourceName, SpecJson::spec);
     }
 
-    private static Spec parse(byte[] content, String sourceName) throws SpecException {
+    /**
+     * Reads a process.json (runc exec --process): a config.json "process" object on its own, read
+     * with the same rules and messages as {@link #read}.
+     */
+    public static Process readProcess(Path processJson) throws SpecException {
+        return parse(readBytes(processJson, ""), processJson.toString(), SpecJson::process);
+    }
+
+    /** Parses a process.json; {@code sourceName} starts every error message. */
+    public static Process parseProcess(String json, String sourceName) throws SpecException {
+        return parse(json.getBytes(StandardCharsets.UTF_8), sourceName, SpecJson::process);
+    }
+
+    private static byte[] readBytes(Path file, String hintWhenMissing) throws SpecException {
         try {
-            return Json.parse(content, Spec.class);
+            return Json.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(file + ": no such file" + hintWhenMissing, e);
+        } catch (AccessDeniedException e) {
+            throw new SpecException(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new SpecException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T parse(byte[] content, String sourceName, JsonInput.ValueReader<T> reader) throws SpecException {
+        try {
+            return Json.parse(content, reader);
         } catch (Json.JsonContentException e) {
             throw new SpecException(sourceName + ": " + e.getMessage(), e.getCause());
         }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks a {@link Spec} against what the runtime-spec says a runtime MUST reject (config.md,
@@ -17,12 +16,6 @@ import java.util.regex.Pattern;
  * <p>The process is required: this validates a config for {@code create}.
  */
 public final class SpecValidator {
-
-    /** SemVer 2.0.0, from semver.org. */
-    private static final Pattern SEMVER = Pattern.compile(
-            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
-                    + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                    + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?");
 
     private static final List<String> HOOK_KINDS =
             List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
@@ -61,8 +54,8 @@ public final class SpecValidator {
     private static void checkVersion(String version, Problems problems) {
         if (version == null || version.isEmpty()) {
             problems.add("ociVersion", "is required");
-        } else if (!SEMVER.matcher(version).matches()) {
-            problems.add("ociVersion", "must be a SemVer 2.0.0 version such as \"1.2.0\", got " + JsonProblems.quote(version));
+        } else if (!Syntax.isSemVer(version)) {
+            problems.add("ociVersion", "must be a SemVer 2.0.0 version such as \"1.2.0\", got " + JsonText.quote(version));
         } else if (!version.startsWith("1.")) {
             problems.add("ociVersion", "version " + version + " is not supported (berth implements runtime-spec 1.x)");
         }
@@ -156,14 +149,14 @@ public final class SpecValidator {
         if (annotations == null) {
             return;
         }
-        annotations.forEach((key, value) -> {
-            if (key.isEmpty()) {
+        for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+            if (annotation.getKey().isEmpty()) {
                 problems.add("annotations", "keys must not be empty");
             }
-            if (value == null) {
-                problems.add(Problems.key("annotations", key), "must be a string, got null");
+            if (annotation.getValue() == null) {
+                problems.add(Problems.key("annotations", annotation.getKey()), "must be a string, got null");
             }
-        });
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ public final class SpecWriter {
     /** Pretty JSON without a trailing newline, like {@code runc spec}. */
     public static String write(Object specOrAnything) {
         try {
-            return Json.prettyWriter().writeValueAsString(specOrAnything);
+            return JsonBinding.prettyWriter().writeValueAsString(specOrAnything);
         } catch (JacksonException e) {
             throw new UncheckedIOException("cannot write " + specOrAnything.getClass().getSimpleName() + " as JSON", e);
         }

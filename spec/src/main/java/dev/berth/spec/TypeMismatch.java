@@ -18,7 +18,7 @@ final class TypeMismatch extends MismatchedInputException {
     TypeMismatch(JsonParser parser, String expected, Class<?> targetType) {
         super(parser, "expected " + expected, targetType);
         this.expected = expected;
-        this.found = JsonProblems.describeCurrentValue(parser);
+        this.found = JsonText.describeCurrentValue(parser);
     }
 
     String expected() {

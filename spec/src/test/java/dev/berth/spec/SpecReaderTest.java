@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -206,6 +208,66 @@ class SpecReaderTest {
         String message = parseFails("{\"ociVersion\": \"1.2.0\"}\n}").getMessage();
 
         assertTrue(message.startsWith("config.json: malformed JSON at line 2, column 1: "), message);
+    }
+
+    @Test
+    void anyValueAfterTheObjectIsMalformedAndNamed() {
+        assertEquals("config.json: malformed JSON at line 2, column 3: expected end of input after the top-level object, got 5",
+                parseFails("{\"ociVersion\": \"1.2.0\"}\n  5").getMessage());
+        assertEquals("config.json: malformed JSON at line 1, column 4: expected end of input after the top-level object,"
+                + " got an object", parseFails("{} {}").getMessage());
+    }
+
+    /** Go's encoding/json refuses them too; Jackson's data binding, which berth used before, read them as null. */
+    @Test
+    void aBlankStringIsNeitherANumberNorABoolean() {
+        assertEquals("config.json: root.readonly: expected a boolean, got \" \"",
+                parseFails("{\"root\": {\"readonly\": \" \"}}").getMessage());
+        assertEquals("config.json: linux.resources.memory.limit: expected an integer, got \"\\t\"",
+                parseFails("{\"linux\": {\"resources\": {\"memory\": {\"limit\": \"\\t\"}}}}").getMessage());
+        assertEquals("config.json: process.oomScoreAdj: expected an integer, got \" \"",
+                parseFails("{\"process\": {\"oomScoreAdj\": \" \"}}").getMessage());
+    }
+
+    @Test
+    void nullsInsideArraysAndMapsAreKeptForTheValidatorToName() throws Exception {
+        Spec spec = SpecReader.parse("""
+                {"process": {"args": ["sh", null], "user": {"additionalGids": [null]}},
+                 "mounts": [null], "annotations": {"a": null}}
+                """, "config.json");
+
+        assertEquals(Arrays.asList("sh", null), spec.process().args());
+        assertEquals(Collections.singletonList(null), spec.process().user().additionalGids());
+        assertEquals(Collections.singletonList(null), spec.mounts());
+        assertTrue(spec.annotations().containsKey("a"));
+        assertNull(spec.annotations().get("a"));
+    }
+
+    @Test
+    void deeplyNestedUnknownValuesAreSkippedWhole() throws Exception {
+        String deep = "[".repeat(500) + "{\"ociVersion\": 1}" + "]".repeat(500);
+
+        Spec spec = SpecReader.parse("{\"x\": " + deep + ", \"ociVersion\": \"1.2.0\"}", "config.json");
+
+        assertEquals("1.2.0", spec.ociVersion());
+    }
+
+    @Test
+    void aProcessJsonReadsAsTheProcessOfAConfig(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("process.json"),
+                "{\"args\": [\"ps\"], \"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}, \"class\": \"x\"}");
+        Spec full = SpecReader.parse(resource("full-config.json"), "config.json");
+
+        Process process = SpecReader.readProcess(file);
+
+        assertEquals(List.of("ps"), process.args());
+        assertEquals(new Process.User(0L, 0L, null, null, null), process.user());
+        assertEquals(full.process(), SpecReader.parseProcess(SpecWriter.write(full.process()), "process.json"));
+        assertEquals("process.json: user.uid: expected an unsigned 32-bit integer (0 to 4294967295), got \"0\"",
+                assertThrows(SpecException.class, () -> SpecReader.parseProcess("{\"user\": {\"uid\": \"0\"}}",
+                        "process.json")).getMessage());
+        assertEquals(dir.resolve("gone.json") + ": no such file",
+                assertThrows(SpecException.class, () -> SpecReader.readProcess(dir.resolve("gone.json"))).getMessage());
     }
 
     @Test

@@ -358,6 +358,20 @@ class SpecValidatorTest {
         assertEquals(List.of("process.args[1]: must not contain a NUL byte"), problems);
     }
 
+    /** A null array entry is named, and does not stop the checks that look namespaces up by type. */
+    @Test
+    void nullEntriesAreReportedNotFatal() throws Exception {
+        List<String> problems = problemsAfter(spec -> {
+            ((ArrayNode) linux(spec).get("namespaces")).addNull();
+            linux(spec).putArray("uidMappings").addNull();
+            linux(spec).putObject("timeOffsets").putNull("monotonic");
+        });
+
+        assertEquals(List.of("linux.namespaces[6]: is required", "linux.uidMappings[0]: is required",
+                "linux.uidMappings: is set but linux.namespaces has no user namespace",
+                "linux.timeOffsets: is set but linux.namespaces has no time namespace"), problems);
+    }
+
     @Test
     void everyProblemLineStartsWithAFieldPath() throws Exception {
         List<String> problems = problemsAfter(spec -> {
