@@ -35,7 +35,10 @@ final class ContainerExec {
     /** Starts the process; returns its host PID once execve succeeded. */
     static int start(int initPid, Cgroup cgroup, ProcessConfig process, ExecOptions options) {
         List<NamespaceConfig> join = namespacesToJoin(initPid);
-        LaunchPlan plan = PlanBuilder.buildExec(join, process, Capabilities.lastCap(), 3 + options.preserveFds());
+        // A user namespace made by an unprivileged user has setgroups denied (user_namespaces(7)).
+        boolean setgroupsAllowed = Processes.geteuid() == 0 || join.stream().noneMatch(n -> n.kind() == NamespaceKind.USER);
+        LaunchPlan plan = PlanBuilder.buildExec(join, process, Capabilities.lastCap(), 3 + options.preserveFds(),
+                setgroupsAllowed);
         Map<Integer, Fd> fds = new LinkedHashMap<>();
         for (int i = 0; i < options.preserveFds(); i++) {
             fds.put(3 + i, Fd.inherited(3 + i));

@@ -59,6 +59,34 @@ public final class ContainerRuntime {
         return cgroupDriver;
     }
 
+    /**
+     * The container's cgroup. An unprivileged caller cannot make one (unless delegated), so a
+     * rootless container that asks for no limits gets none instead of an error.
+     */
+    private Cgroup createCgroup(ContainerConfig config) {
+        if (Processes.geteuid() != 0 && !hasLimits(config.resources())) {
+            return new NoCgroup(0);
+        }
+        return cgroups().create(config.cgroupsPath(), config.resources());
+    }
+
+    /**
+     * An unprivileged writer of gid_map must deny setgroups(2) in the new user namespace first
+     * (user_namespaces(7)); then the process keeps no supplementary groups at all.
+     */
+    private static boolean setgroupsAllowed(ContainerConfig config) {
+        return Processes.geteuid() == 0 || !config.createsNamespace(NamespaceKind.USER);
+    }
+
+    private static boolean hasLimits(Resources r) {
+        return r.memory() != null || r.cpu() != null || r.pids() != null || r.blockIo() != null
+                || !r.hugepageLimits().isEmpty() || !r.unified().isEmpty();
+    }
+
+    private Cgroup cgroupOf(ContainerRecord record) {
+        return NoCgroup.DRIVER.equals(record.cgroup().driver()) ? new NoCgroup(record.pid()) : cgroups().open(record.cgroup());
+    }
+
     /** Creates the container; returns once its process waits for {@link #start}. */
     public ContainerState create(String id, Path bundle, CreateOptions options) {
         try (Creation creation = createAndKeepLaunch(id, bundle, options)) {
@@ -76,7 +104,7 @@ public final class ContainerRuntime {
         Path dir = store.reserve(id);
         Creation creation = new Creation(id);
         try {
-            creation.cgroup = cgroups().create(config.cgroupsPath(), config.resources());
+            creation.cgroup = createCgroup(config);
             // exec and hooks need the config as it was at create, even if the bundle changes.
             copyConfig(config.bundle().resolve("config.json"), dir.resolve(StateStore.CONFIG_COPY));
             Path fifo = dir.resolve(StateStore.EXEC_FIFO);
@@ -84,7 +112,8 @@ public final class ContainerRuntime {
             PlanBuilder.Context context = new PlanBuilder.Context(
                     Launch.execFifoFd(options.preserveFds()), Launch.socketFd(options.preserveFds()),
                     Capabilities.lastCap(), creation.cgroup.record().paths(),
-                    cgroups().name().equals("v2"), options.noPivot());
+                    creation.cgroup instanceof NoCgroup ? false : cgroups().name().equals("v2"), options.noPivot(),
+                    setgroupsAllowed(config));
             LaunchPlan plan = PlanBuilder.build(config, context);
             List<Fd> preserved = new ArrayList<>();
             for (int i = 0; i < options.preserveFds(); i++) {
@@ -219,7 +248,7 @@ public final class ContainerRuntime {
         if (!options.detach()) {
             Processes.setChildSubreaper();
         }
-        int pid = ContainerExec.start(record.pid(), cgroups().open(record.cgroup()), config, options);
+        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, options);
         if (options.detach()) {
             detachedExecs.computeIfAbsent(record.cgroup(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(pid);
         }
@@ -311,7 +340,7 @@ public final class ContainerRuntime {
         if (Files.exists(store.execFifo(record.id()))) {
             return ContainerStatus.CREATED;
         }
-        return cgroups().open(record.cgroup()).freezerState() == FreezerState.FROZEN
+        return cgroupOf(record).freezerState() == FreezerState.FROZEN
                 ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
     }
 
@@ -322,7 +351,7 @@ public final class ContainerRuntime {
         if (status != ContainerStatus.RUNNING) {
             throw new RuntimeFailure("container not running" + (status == ContainerStatus.PAUSED ? ": already paused" : ""));
         }
-        cgroups().open(record.cgroup()).freeze();
+        cgroupOf(record).freeze();
     }
 
     public void resume(String id) {
@@ -330,7 +359,7 @@ public final class ContainerRuntime {
         if (status(record) != ContainerStatus.PAUSED) {
             throw new RuntimeFailure("container not paused");
         }
-        cgroups().open(record.cgroup()).thaw();
+        cgroupOf(record).thaw();
     }
 
     /** Changes the resource limits of a created, running or paused container; only the fields set. */
@@ -339,7 +368,7 @@ public final class ContainerRuntime {
         if (status(record) == ContainerStatus.STOPPED) {
             throw new RuntimeFailure("container not running");
         }
-        cgroups().open(record.cgroup()).update(resources);
+        cgroupOf(record).update(resources);
     }
 
     /** Host PIDs of every process in the container (its cgroup and the cgroups below). */
@@ -348,7 +377,7 @@ public final class ContainerRuntime {
         if (status(record) == ContainerStatus.STOPPED) {
             return List.of();
         }
-        return cgroups().open(record.cgroup()).processes();
+        return cgroupOf(record).processes();
     }
 
     /** Resource usage now, in runc's `events --stats` terms. */
@@ -357,12 +386,12 @@ public final class ContainerRuntime {
         if (status(record) == ContainerStatus.STOPPED) {
             throw new RuntimeFailure("container not running");
         }
-        return cgroups().open(record.cgroup()).stats();
+        return cgroupOf(record).stats();
     }
 
     /** How many processes the OOM killer has killed in the container so far. */
     public long oomKills(String id) {
-        return cgroups().open(requireRecord(id).cgroup()).oomKillCount();
+        return cgroupOf(requireRecord(id)).oomKillCount();
     }
 
     private ContainerRecord requireRecord(String id) {
@@ -379,7 +408,7 @@ public final class ContainerRuntime {
         if (status(record) == ContainerStatus.STOPPED) {
             throw new RuntimeFailure("container not running");
         }
-        Cgroup cgroup = cgroups().open(record.cgroup());
+        Cgroup cgroup = cgroupOf(record);
         if (all) {
             for (int pid : cgroup.processes()) {
                 signalQuietly(pid, signal);
@@ -420,7 +449,7 @@ public final class ContainerRuntime {
         if (status == ContainerStatus.RUNNING && !force) {
             throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: running");
         }
-        Cgroup cgroup = cgroups().open(record.cgroup());
+        Cgroup cgroup = cgroupOf(record);
         if (status != ContainerStatus.STOPPED) {
             if (status == ContainerStatus.PAUSED) {
                 // A frozen process cannot die: thaw right after SIGKILL is queued (runc does too).

@@ -42,7 +42,7 @@ final class PlanBuilder {
      * @param cgroupV2     whether the host is pure cgroup v2
      */
     record Context(int execFifoFd, int firstFdToClose, int lastCap, Map<String, String> cgroupDirs,
-                   boolean cgroupV2, boolean noPivot) {
+                   boolean cgroupV2, boolean noPivot, boolean setgroupsAllowed) {
     }
 
     private final ContainerConfig config;
@@ -236,7 +236,7 @@ final class PlanBuilder {
      * set across setuid (capabilities(7)) so capset can then set exactly what was asked.
      */
     private void credentialsAndExec(ProcessConfig p) {
-        process(steps, p, context.lastCap());
+        process(steps, p, context.lastCap(), context.setgroupsAllowed());
         steps.add(Steps.ready());
         steps.add(Steps.waitStart(context.execFifoFd()));
         steps.add(Steps.closeFds(context.firstFdToClose()));
@@ -250,21 +250,22 @@ final class PlanBuilder {
      *
      * @param namespaces nsfs files of the container's init to join, user namespace first
      */
-    static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose) {
+    static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose,
+                                boolean setgroupsAllowed) {
         List<Step> steps = new ArrayList<>();
         for (NamespaceConfig ns : namespaces) {
             steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
         }
         steps.add(Steps.fork());
         steps.add(Steps.sync());
-        process(steps, p, lastCap);
+        process(steps, p, lastCap, setgroupsAllowed);
         steps.add(Steps.closeFds(firstFdToClose));
         steps.add(Steps.exec(p.args(), p.env()));
         return new LaunchPlan(List.copyOf(steps));
     }
 
     /** Everything about the process itself, up to finding its executable. */
-    private static void process(List<Step> steps, ProcessConfig p, int lastCap) {
+    private static void process(List<Step> steps, ProcessConfig p, int lastCap, boolean setgroupsAllowed) {
         if (p.oomScoreAdj() != null) {
             steps.add(Steps.writeFile("/proc/self/oom_score_adj", p.oomScoreAdj().toString(), 0));
         }
@@ -274,7 +275,12 @@ final class PlanBuilder {
         ProcessConfig.CapabilitySets caps = p.capabilities();
         steps.add(Steps.capBounding(caps.bounding(), lastCap));
         steps.add(Steps.keepCaps(true));
-        steps.add(Steps.setgroups(p.additionalGids()));
+        if (setgroupsAllowed) {
+            steps.add(Steps.setgroups(p.additionalGids()));
+        } else if (!p.additionalGids().isEmpty()) {
+            throw new RuntimeFailure("process.user.additionalGids: supplementary groups need setgroups(2),"
+                    + " which is denied in a user namespace made by an unprivileged user");
+        }
         steps.add(Steps.setgid(p.gid()));
         steps.add(Steps.setuid(p.uid()));
         steps.add(Steps.keepCaps(false));
