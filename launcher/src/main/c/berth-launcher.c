@@ -21,7 +21,9 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -43,7 +45,7 @@ enum {
     STEP_MASK, STEP_READONLY, STEP_SETHOSTNAME, STEP_SETDOMAINNAME, STEP_WRITE_FILE,
     STEP_SETRLIMIT, STEP_NO_NEW_PRIVS, STEP_KEEPCAPS, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID,
     STEP_CAP_BOUNDING, STEP_CAPSET, STEP_AMBIENT, STEP_UMASK, STEP_FIND_EXEC, STEP_READY,
-    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_LAST = STEP_SETSID
+    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_SECCOMP, STEP_LAST = STEP_SECCOMP
 };
 
 /* One decoded step. Absent strings (length 0) are "", so no handler dereferences NULL. */
@@ -159,8 +161,9 @@ static void decode_step(struct cursor *c, struct step *st, int32_t index)
     take(c, &st->d, 8);
     for (int i = 0; i < 4; i++) {
         st->s[i] = take_bytes(c, &st->len[i]);
-        /* Every bytes field is a string or a packed list, both end in NUL, except the gids. */
-        int binary = st->code == STEP_SETGROUPS && i == 0;
+        /* Every bytes field is a string or a packed list, both end in NUL, except the gids and
+           the seccomp program. */
+        int binary = (st->code == STEP_SETGROUPS || st->code == STEP_SECCOMP) && i == 0;
         if (!binary && st->len[i] > 0 && st->s[i][st->len[i] - 1] != '\0')
             fail(index, EBADMSG);
     }
@@ -689,6 +692,23 @@ static int do_setsid(const struct step *st)
     return 0;
 }
 
+/* seccomp(2) SECCOMP_SET_MODE_FILTER: s0 holds a count of struct sock_filter (8 bytes, host
+   order), b the SECCOMP_FILTER_FLAG_* flags. The kernel takes it only with no_new_privs set or
+   CAP_SYS_ADMIN (EACCES otherwise), which is why the plan orders it after NO_NEW_PRIVS or before
+   capabilities are dropped. The program is copied into static storage, not the heap: the plan's
+   bytes are not aligned, and nothing after this step should need a syscall the filter may
+   forbid. */
+static int do_seccomp(const struct step *st)
+{
+    static struct sock_filter filter[BPF_MAXINSNS];
+    if (st->a < 1 || st->a > BPF_MAXINSNS || (uint64_t) st->a * sizeof *filter != st->len[0])
+        return EINVAL;
+    memcpy(filter, st->s[0], st->len[0]);
+    struct sock_fprog prog = { .len = (unsigned short) st->a, .filter = filter };
+    CHECK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int) st->b, &prog));
+    return 0;
+}
+
 static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_SETNS] = do_setns, [STEP_UNSHARE] = do_unshare, [STEP_FORK] = do_fork,
     [STEP_SYNC] = do_sync, [STEP_MOUNT] = do_mount, [STEP_MKDIRS] = do_mkdirs,
@@ -702,7 +722,7 @@ static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_CAP_BOUNDING] = do_cap_bounding, [STEP_CAPSET] = do_capset, [STEP_AMBIENT] = do_ambient,
     [STEP_UMASK] = do_umask, [STEP_FIND_EXEC] = do_find_exec, [STEP_READY] = do_ready,
     [STEP_WAIT_START] = do_wait_start, [STEP_CLOSE_FDS] = do_close_fds, [STEP_EXEC] = do_exec,
-    [STEP_SETSID] = do_setsid,
+    [STEP_SETSID] = do_setsid, [STEP_SECCOMP] = do_seccomp,
 };
 
 /* posix_spawn passes on the JVM's signal mask and ignored signals (execve(2) keeps both); the

@@ -31,6 +31,9 @@ public final class Steps {
     private static final int S_IFBLK = 0060000;
     /** A uid or gid is 32 bits and -1 (4294967295) means "unchanged" to setresuid(2). */
     private static final long MAX_ID = 0xFFFF_FFFEL;
+    /** sizeof(struct sock_filter), and the kernel's BPF_MAXINSNS. */
+    private static final int SOCK_FILTER_BYTES = 8;
+    private static final int BPF_MAXINSNS = 4096;
 
     private Steps() {
     }
@@ -319,6 +322,25 @@ public final class Steps {
 
     public static Step setsid() {
         return step(StepCode.SETSID, 0, 0, 0, 0, 0, List.of(), "create a new session");
+    }
+
+    /**
+     * seccomp(2) SECCOMP_SET_MODE_FILTER with {@code sockFilters}, a {@code struct sock_filter[]}
+     * in host byte order (SeccompProgram.sockFilters()), and SECCOMP_FILTER_FLAG_* {@code flags}.
+     * The kernel accepts it only with no_new_privs set or CAP_SYS_ADMIN in the user namespace
+     * (seccomp(2)): put it after NO_NEW_PRIVS as the last step before EXEC, or, when the process
+     * keeps its privileges, before the steps that drop CAP_SYS_ADMIN (as runc does). Every syscall
+     * of the steps after it must be allowed by the filter.
+     */
+    public static Step seccomp(byte[] sockFilters, int flags, String description) {
+        Objects.requireNonNull(sockFilters, "seccomp program");
+        if (sockFilters.length == 0 || sockFilters.length % SOCK_FILTER_BYTES != 0
+                || sockFilters.length / SOCK_FILTER_BYTES > BPF_MAXINSNS) {
+            throw new IllegalArgumentException("a seccomp program is 1 to " + BPF_MAXINSNS + " instructions of "
+                    + SOCK_FILTER_BYTES + " bytes, not " + sockFilters.length + " bytes");
+        }
+        return step(StepCode.SECCOMP, 0, sockFilters.length / SOCK_FILTER_BYTES, Integer.toUnsignedLong(flags),
+                0, 0, List.of(sockFilters), Objects.requireNonNull(description, "description"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------

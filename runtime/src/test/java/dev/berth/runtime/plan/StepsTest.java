@@ -20,13 +20,14 @@ class StepsTest {
     @Test
     void wireCodesFollowTheTable() {
         StepCode[] codes = StepCode.values();
-        assertEquals(34, codes.length);
+        assertEquals(35, codes.length);
         for (int i = 0; i < codes.length; i++) {
             assertEquals(i + 1, codes[i].code(), codes[i].name());
         }
         assertEquals(5, StepCode.MOUNT.code());
         assertEquals(29, StepCode.FIND_EXEC.code());
         assertEquals(34, StepCode.SETSID.code());
+        assertEquals(35, StepCode.SECCOMP.code());
     }
 
     @Test
