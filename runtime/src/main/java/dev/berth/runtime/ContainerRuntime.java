@@ -245,10 +245,13 @@ public final class ContainerRuntime {
             throw new RuntimeFailure("cannot exec in a created container; start it first");
         }
         ProcessConfig config = BundleLoader.execProcess(process);
+        // The exec'd process is held to the container's seccomp profile, as runc does.
+        dev.berth.spec.Linux linux = BundleLoader.readSpec(store.dir(id).resolve(StateStore.CONFIG_COPY)).linux();
+        var seccomp = BundleLoader.execSeccomp(linux == null ? null : linux.seccomp());
         if (!options.detach()) {
             Processes.setChildSubreaper();
         }
-        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, options);
+        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, seccomp, options);
         if (options.detach()) {
             detachedExecs.computeIfAbsent(record.cgroup(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(pid);
         }

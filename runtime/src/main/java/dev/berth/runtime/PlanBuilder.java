@@ -9,6 +9,7 @@ import dev.berth.runtime.config.ProcessConfig;
 import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.plan.Step;
 import dev.berth.runtime.plan.Steps;
+import dev.berth.runtime.seccomp.SeccompProgram;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,11 +237,29 @@ final class PlanBuilder {
      * set across setuid (capabilities(7)) so capset can then set exactly what was asked.
      */
     private void credentialsAndExec(ProcessConfig p) {
-        process(steps, p, context.lastCap(), context.setgroupsAllowed());
+        process(steps, p, context.lastCap(), context.setgroupsAllowed(), config.seccomp());
         steps.add(Steps.ready());
         steps.add(Steps.waitStart(context.execFifoFd()));
         steps.add(Steps.closeFds(context.firstFdToClose()));
+        seccompLast(steps, p, config.seccomp());
         steps.add(Steps.exec(p.args(), p.env()));
+    }
+
+    /**
+     * seccomp(2) needs no_new_privs or CAP_SYS_ADMIN. With no_new_privs the filter goes last, so
+     * that it governs the program alone; without, it must go in while the capabilities are still
+     * there (runc does the same), and the profile must then allow the steps that follow.
+     */
+    private static void seccompEarly(List<Step> steps, ProcessConfig p, SeccompProgram seccomp) {
+        if (seccomp != null && !p.noNewPrivileges()) {
+            steps.add(Steps.seccomp(seccomp.sockFilters(), seccomp.flags(), "load the seccomp filter (linux.seccomp)"));
+        }
+    }
+
+    private static void seccompLast(List<Step> steps, ProcessConfig p, SeccompProgram seccomp) {
+        if (seccomp != null && p.noNewPrivileges()) {
+            steps.add(Steps.seccomp(seccomp.sockFilters(), seccomp.flags(), "load the seccomp filter (linux.seccomp)"));
+        }
     }
 
     /**
@@ -251,21 +270,23 @@ final class PlanBuilder {
      * @param namespaces nsfs files of the container's init to join, user namespace first
      */
     static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose,
-                                boolean setgroupsAllowed) {
+                                boolean setgroupsAllowed, SeccompProgram seccomp) {
         List<Step> steps = new ArrayList<>();
         for (NamespaceConfig ns : namespaces) {
             steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
         }
         steps.add(Steps.fork());
         steps.add(Steps.sync());
-        process(steps, p, lastCap, setgroupsAllowed);
+        process(steps, p, lastCap, setgroupsAllowed, seccomp);
         steps.add(Steps.closeFds(firstFdToClose));
+        seccompLast(steps, p, seccomp);
         steps.add(Steps.exec(p.args(), p.env()));
         return new LaunchPlan(List.copyOf(steps));
     }
 
     /** Everything about the process itself, up to finding its executable. */
-    private static void process(List<Step> steps, ProcessConfig p, int lastCap, boolean setgroupsAllowed) {
+    private static void process(List<Step> steps, ProcessConfig p, int lastCap, boolean setgroupsAllowed,
+                                SeccompProgram seccomp) {
         if (p.oomScoreAdj() != null) {
             steps.add(Steps.writeFile("/proc/self/oom_score_adj", p.oomScoreAdj().toString(), 0));
         }
@@ -273,6 +294,7 @@ final class PlanBuilder {
             steps.add(Steps.setrlimit(limit.name(), limit.resource(), limit.soft(), limit.hard()));
         }
         ProcessConfig.CapabilitySets caps = p.capabilities();
+        seccompEarly(steps, p, seccomp);
         steps.add(Steps.capBounding(caps.bounding(), lastCap));
         steps.add(Steps.keepCaps(true));
         if (setgroupsAllowed) {

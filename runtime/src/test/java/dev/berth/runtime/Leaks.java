@@ -15,22 +15,30 @@ final class Leaks {
     private Leaks() {
     }
 
-    /** Cgroup directories (any hierarchy) whose name contains {@code marker}. */
+    /** Cgroup directories (any hierarchy, three levels deep) whose name contains {@code marker}. */
     static List<Path> cgroupDirs(String marker) {
         List<Path> found = new ArrayList<>();
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path hierarchy : hierarchies.toList()) {
-                if (!Files.isDirectory(hierarchy)) {
-                    continue;
-                }
-                try (Stream<Path> walk = Files.walk(hierarchy, 3)) {
-                    walk.filter(Files::isDirectory).filter(p -> p.getFileName().toString().contains(marker)).forEach(found::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        collect(Path.of("/sys/fs/cgroup"), marker, 4, found);
         return found;
+    }
+
+    /** A walk that tolerates directories vanishing under it: other cgroups come and go. */
+    private static void collect(Path dir, String marker, int depth, List<Path> found) {
+        if (depth == 0) {
+            return;
+        }
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.filter(Files::isDirectory).toList();
+        } catch (IOException | UncheckedIOException vanished) {
+            return;
+        }
+        for (Path child : children) {
+            if (child.getFileName().toString().contains(marker)) {
+                found.add(child);
+            }
+            collect(child, marker, depth - 1, found);
+        }
     }
 
     /** Children of this JVM whose command name (comm, at most 15 characters) is {@code name}. */

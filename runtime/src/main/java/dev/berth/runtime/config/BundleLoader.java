@@ -22,6 +22,15 @@ public final class BundleLoader {
         }
     }
 
+    /** The container's seccomp profile compiled for an exec'd process, or null. */
+    public static dev.berth.runtime.seccomp.SeccompProgram execSeccomp(dev.berth.spec.Seccomp profile) {
+        try {
+            return SpecConverter.compileSeccomp(profile);
+        } catch (SpecException e) {
+            throw new RuntimeFailure(e.getMessage(), e);
+        }
+    }
+
     /** The spec as the container was created from it (a copy kept in the state directory). */
     public static Spec readSpec(Path configJson) {
         try {

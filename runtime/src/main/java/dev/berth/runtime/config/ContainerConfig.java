@@ -1,6 +1,7 @@
 package dev.berth.runtime.config;
 
 import dev.berth.cgroups.Resources;
+import dev.berth.runtime.seccomp.SeccompProgram;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,8 @@ public record ContainerConfig(
         Map<String, String> annotations,
         HookSet hooks,
         List<IdMap> uidMappings,
-        List<IdMap> gidMappings) {
+        List<IdMap> gidMappings,
+        SeccompProgram seccomp) {
 
     public boolean createsNamespace(NamespaceKind kind) {
         return namespaces.stream().anyMatch(n -> n.kind() == kind && n.path() == null);

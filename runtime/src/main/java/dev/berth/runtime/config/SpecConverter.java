@@ -1,6 +1,9 @@
 package dev.berth.runtime.config;
 
 import dev.berth.cgroups.Resources;
+import dev.berth.runtime.seccomp.SeccompCompiler;
+import dev.berth.runtime.seccomp.SeccompException;
+import dev.berth.runtime.seccomp.SeccompProgram;
 import dev.berth.spec.Capability;
 import dev.berth.spec.Linux;
 import dev.berth.spec.LinuxResources;
@@ -45,6 +48,7 @@ final class SpecConverter {
         ProcessConfig process = process(spec.process());
         List<IdMap> uidMaps = idMaps(linux.uidMappings(), "linux.uidMappings");
         List<IdMap> gidMaps = idMaps(linux.gidMappings(), "linux.gidMappings");
+        SeccompProgram seccomp = seccomp(linux.seccomp());
         unsupported(linux);
         if (!problems.isEmpty()) {
             throw new SpecException("config.json: " + String.join("\nconfig.json: ", problems));
@@ -58,7 +62,7 @@ final class SpecConverter {
                 orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
                 emptyToNull(spec.domainname()), linux.sysctl() == null ? Map.of() : linux.sysctl(), process,
                 cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations(),
-                hooks(spec.hooks()), uidMaps, gidMaps);
+                hooks(spec.hooks()), uidMaps, gidMaps, seccomp);
     }
 
     private static Linux emptyLinux() {
@@ -201,9 +205,6 @@ final class SpecConverter {
     }
 
     private void unsupported(Linux linux) {
-        if (linux.seccomp() != null) {
-            problems.add("linux.seccomp: seccomp is not supported yet");
-        }
         if (linux.intelRdt() != null) {
             problems.add("linux.intelRdt: Intel RDT is not available on this host");
         }
@@ -252,6 +253,29 @@ final class SpecConverter {
             }
         }
         return List.copyOf(maps);
+    }
+
+    /** The profile compiled to BPF, or null without one; a bad profile is a named problem. */
+    SeccompProgram seccomp(dev.berth.spec.Seccomp profile) {
+        if (profile == null) {
+            return null;
+        }
+        try {
+            return SeccompCompiler.compile(profile);
+        } catch (SeccompException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /** For exec: the container's profile, compiled again from the config kept at create. */
+    public static SeccompProgram compileSeccomp(dev.berth.spec.Seccomp profile) throws SpecException {
+        SpecConverter converter = new SpecConverter(null, null);
+        SeccompProgram program = converter.seccomp(profile);
+        if (!converter.problems.isEmpty()) {
+            throw new SpecException(String.join("\n", converter.problems));
+        }
+        return program;
     }
 
     private static boolean overlap(long start1, long size1, long start2, long size2) {
