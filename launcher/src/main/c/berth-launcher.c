@@ -24,9 +24,11 @@
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -422,6 +424,13 @@ static int do_chdir(const struct step *st)
     cleanup_fd int fd = resolve(st, st->s[0], O_PATH | O_DIRECTORY);
     CHECK(fd);
     CHECK(fchdir(fd));
+    /* CVE-2024-21626: a cwd reached through an fd of the host (/proc/self/fd/N) lies outside the
+     * root; getcwd(3) then fails with ENOENT or answers "(unreachable)/...". Refuse it. */
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return errno == ENOENT ? EXDEV : errno;
+    if (cwd[0] != '/')
+        return EXDEV;
     return 0;
 }
 
@@ -738,6 +747,43 @@ static void reset_signals(void)
         sigaction(sig, &dfl, NULL);
 }
 
+/*
+ * CVE-2019-5736: a process in the container could open /proc/PID/exe of a launcher that joins its
+ * namespaces and, once the launcher execs, write through it into the host's binary. So the
+ * launcher first re-executes itself from a sealed memfd copy: its /proc/PID/exe is then an
+ * anonymous file that no one can write (F_SEAL_WRITE) and that vanishes with it (memfd_create(2),
+ * fcntl(2) "File Sealing"). Already sealed means this is the copy: go on.
+ */
+static void run_from_sealed_copy(char **argv)
+{
+    int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (exe < 0)
+        return; /* no /proc: nothing to protect through it either */
+    int seals = fcntl(exe, F_GET_SEALS);
+    if (seals >= 0 && (seals & F_SEAL_WRITE)) {
+        close(exe);
+        return;
+    }
+    struct stat st;
+    int copy = memfd_create("berth-launcher", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (copy < 0 || fstat(exe, &st) < 0)
+        goto fail;
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(copy, exe, NULL, (size_t) (st.st_size - done));
+        if (n <= 0)
+            goto fail;
+        done += n;
+    }
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+        goto fail;
+    close(exe);
+    extern char **environ;
+    fexecve(copy, argv, environ);
+fail:
+    fprintf(stderr, "berth-launcher: cannot run from a sealed copy: %s\n", strerror(errno));
+    exit(1);
+}
+
 int main(int argc, char **argv)
 {
     char *end;
@@ -747,6 +793,7 @@ int main(int argc, char **argv)
         return 2;
     }
     sock = (int) fd;
+    run_from_sealed_copy(argv);
     reset_signals();
     /* Close-on-exec: berth learns that execve succeeded from EOF, as in the JDK's childproc.c. */
     if (fcntl(sock, F_SETFD, FD_CLOEXEC) < 0) {
