@@ -2,6 +2,7 @@ package dev.berth.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.EOFException;
@@ -32,7 +33,8 @@ public final class Fd implements AutoCloseable {
     private static final short POLLERR = 0x008;
     private static final short POLLHUP = 0x010;
     private static final short POLLNVAL = 0x020;
-    // Far below Long.MAX_VALUE, so that "start + timeout" never wraps around in nanoTime arithmetic.
+    // Far below Long.MAX_VALUE, so that "start + timeout" never wraps around in nanoTime arithmetic
+    // (and ~73 years: the kernel saturates a timespec that far ahead instead of refusing it).
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final int number;
@@ -156,6 +158,7 @@ public final class Fd implements AutoCloseable {
      * poll(2) for {@code POLLIN}: true once the fd is readable, hung up (peer closed; for a pidfd:
      * the process exited) or in error — i.e. a read will not block; false when the timeout passes.
      * EINTR is retried with the remaining time, because poll(2) is never restarted by SA_RESTART.
+     * Made as ppoll(2), the only form arm64 has; its timespec timeout never expires early.
      */
     public boolean pollIn(Duration timeout) {
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
@@ -169,8 +172,13 @@ public final class Fd implements AutoCloseable {
             MemorySegment pollFd = arena.allocate(8, 4);
             pollFd.set(JAVA_INT, 0, fd);
             pollFd.set(JAVA_SHORT, 4, POLLIN);
+            // struct timespec { time_t tv_sec; long tv_nsec; }
+            MemorySegment timespec = arena.allocate(16, 8);
             while (true) {
-                int ready = Libc.poll(st, pollFd, 1, remainingMillis(deadline));
+                long remaining = Math.max(0, deadline - System.nanoTime());
+                timespec.set(JAVA_LONG, 0, remaining / 1_000_000_000);
+                timespec.set(JAVA_LONG, 8, remaining % 1_000_000_000);
+                int ready = Libc.ppoll(st, pollFd, 1, timespec);
                 if (ready > 0) return readable(pollFd.get(JAVA_SHORT, 6));
                 if (ready == 0) return false;
                 int errno = Libc.errno(st);
@@ -183,13 +191,6 @@ public final class Fd implements AutoCloseable {
         // POLLNVAL means the number is not an open fd: report it as poll(2) would for a bad fd.
         if ((revents & POLLNVAL) != 0) throw new SyscallException("poll", Errno.EBADF, path);
         return (revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-    }
-
-    /** Milliseconds until the deadline, rounded up so that poll never wakes before it. */
-    private static int remainingMillis(long deadline) {
-        long nanos = Math.max(0, deadline - System.nanoTime());
-        long millis = (nanos + 999_999) / 1_000_000;
-        return (int) Math.min(millis, Integer.MAX_VALUE);
     }
 
     /** fcntl(F_DUPFD_CLOEXEC): a close-on-exec duplicate numbered at least {@code minNumber}. */

@@ -1,49 +1,85 @@
 package dev.berth.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Raw glibc entry points, one method per C function, mirroring the C signature.
+ * Every call from berth into C, through ONE downcall shape: a function of seven word-sized
+ * (integer or pointer) arguments that returns a word, with errno captured after the call.
  *
- * <p>Every symbol lives in its own holder class, so the JVM binds (looks up and links) a symbol
- * only when it is first called: loading {@code Libc} or one of its callers costs nothing.
- * Functions that report failure through errno take, as first argument, a call-state segment from
- * {@link #errnoState}; errno is captured by the linker right after the call
- * ({@link Linker.Option#captureCallState}), because any later JVM activity may overwrite the
- * thread's errno. Functions of the posix_spawn family return their error number instead.
+ * <p>Why one shape: the FFM linker spins code (a binding class, LambdaForms, a native stub) for
+ * each distinct function descriptor and option set, on first use. On a cold JVM that cost
+ * 3.5–7.5 ms per shape, with or without an AOT cache, on top of the first shape's ~60 ms (~25 ms
+ * with the cache), and berth's CLI starts a JVM per call (DowncallShapeTest keeps it at one). The handle is not even bound to a symbol: the
+ * function's address is its first argument, so another function costs a dlsym, not a bind.
+ *
+ * <p>System calls go through glibc's {@code syscall(long number, ...)}, which passes six longs to
+ * the kernel and returns -1 with errno set on failure (syscall(2)). The posix_spawn(3) family,
+ * which returns an error number instead, shares the shape with its unused arguments as zeros.
+ * This relies on the calling conventions of the two ABIs berth runs on, x86_64 System V and
+ * AAPCS64 on Linux, and glibc's syscall being assembly
+ * ({@code sysdeps/unix/sysv/linux/<arch>/syscall.S}):
+ * <ul>
+ *   <li>integer and pointer arguments go to registers in order (x86_64: six, then the stack;
+ *       arm64: eight), whatever the callee declares; the caller pops stack arguments, and a
+ *       callee never reads registers or stack slots beyond its own parameters;
+ *   <li>the descriptor is NOT variadic, although syscall is: for integer arguments the only
+ *       difference is %al, the vector-register count an x86_64 variadic callee may read, and
+ *       glibc's syscall.S never reads it (arm64 Linux passes variadic arguments like fixed ones,
+ *       cf. the JDK's LinuxAArch64CallArranger). {@link Linker.Option#firstVariadicArg} made the
+ *       JDK add a %al binding and an insertArguments adapter: 5–9 ms more on a cold JVM;
+ *   <li>an {@code int} result is the low half of the returned word (hence the casts to int); an
+ *       int argument is passed sign-extended; pointers are passed by
+ *       {@link MemorySegment#address()}, so the caller keeps the segments alive over the call.
+ * </ul>
+ *
+ * <p>No {@link Linker.Option#critical} variant: it is another cache entry (measured 1.5–3 ms cold)
+ * to save a thread-state transition of a few nanoseconds per call, and it must not be used for
+ * calls that may block (read, wait4, ppoll, posix_spawn), i.e. most calls here.
  */
 @SuppressWarnings("restricted") // binding native functions is this class's whole purpose
 final class Libc {
+    private static final long AT_FDCWD = -100;
+    private static final int S_IFIFO = 0010000;
+
     private Libc() {}
 
-    /** Linker, lookup and errno layout; a holder so that they too are created on first use. */
+    /** Linker, lookup and errno layout; a holder so that they are created on first use only. */
     private static final class Base {
         static final Linker LINKER = Linker.nativeLinker();
-        static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO =
-                CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
-        static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+        static final long CAPTURE_SIZE = Linker.Option.captureStateLayout().byteSize();
+        static final long CAPTURE_ALIGNMENT = Linker.Option.captureStateLayout().byteAlignment();
+        static final long ERRNO_OFFSET =
+                Linker.Option.captureStateLayout().byteOffset(PathElement.groupElement("errno"));
+    }
+
+    /**
+     * The one downcall handle: (function, errno state, seven words) -> word. Not variadic,
+     * although syscall(2) is: see the class comment.
+     */
+    private static final class Words {
+        static final MethodHandle H = Base.LINKER.downcallHandle(
+                FunctionDescriptor.of(JAVA_LONG,
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+        static final MemorySegment SYSCALL = symbol("syscall");
     }
 
     static MemorySegment errnoState(Arena arena) {
-        return arena.allocate(Base.CAPTURE_LAYOUT);
+        return arena.allocate(Base.CAPTURE_SIZE, Base.CAPTURE_ALIGNMENT);
     }
 
     static int errno(MemorySegment errnoState) {
-        return (int) Base.ERRNO.get(errnoState, 0L);
+        return errnoState.get(JAVA_INT, Base.ERRNO_OFFSET);
     }
 
     /**
@@ -55,27 +91,53 @@ final class Libc {
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("string contains a NUL character: " + s.replace("\0", "\\0"));
         }
-        return arena.allocateFrom(s);
+        // Not arena.allocateFrom(s): on a cold JVM its charset dispatch and VarHandle cost ~1 ms
+        // (with the AOT cache) more than a bulk copy. The arena zeroes memory: that is the NUL.
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        MemorySegment string = arena.allocate(utf8.length + 1L);
+        string.copyFrom(MemorySegment.ofArray(utf8));
+        return string;
     }
 
     static Optional<MemorySegment> find(String symbol) {
         return Base.LINKER.defaultLookup().find(symbol);
     }
 
-    private static MemorySegment symbol(String name) {
-        return find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+    static MemorySegment symbol(String name) {
+        // Not orElseThrow(supplier): a lambda costs a spun class on a cold JVM.
+        Optional<MemorySegment> symbol = find(name);
+        if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no symbol " + name);
+        return symbol.get();
     }
 
-    /** A handle whose first parameter receives errno; {@code variadicFrom} &lt; 0: not variadic. */
-    private static MethodHandle withErrno(String name, FunctionDescriptor fd, int variadicFrom) {
-        Linker.Option[] options = variadicFrom < 0
-                ? new Linker.Option[] {Base.CAPTURE_ERRNO}
-                : new Linker.Option[] {Base.CAPTURE_ERRNO, Linker.Option.firstVariadicArg(variadicFrom)};
-        return Base.LINKER.downcallHandle(symbol(name), fd, options);
+    /**
+     * The address C sees. Only native memory has one: a heap segment's address() is an offset
+     * into its array, which the GC may move.
+     */
+    static long address(MemorySegment segment) {
+        if (!segment.isNative()) throw new IllegalArgumentException("not native memory: " + segment);
+        return segment.address();
     }
 
-    private static MethodHandle plain(String name, FunctionDescriptor fd) {
-        return Base.LINKER.downcallHandle(symbol(name), fd);
+    /**
+     * Calls {@code function} with seven word arguments; {@code st} receives errno. The segments
+     * whose addresses are passed must stay alive until this returns (callers allocate them in a
+     * confined arena they close afterwards).
+     */
+    static long call(MemorySegment function, MemorySegment st,
+            long a1, long a2, long a3, long a4, long a5, long a6, long a7) {
+        try { return (long) Words.H.invokeExact(function, st, a1, a2, a3, a4, a5, a6, a7); }
+        catch (Throwable t) { throw rethrow(t); }
+    }
+
+    /** syscall(2): the raw result, or -1 with errno in {@code st}. */
+    static long syscall(MemorySegment st, Syscall call,
+            long a1, long a2, long a3, long a4, long a5, long a6) {
+        return call(Words.SYSCALL, st, call.number, a1, a2, a3, a4, a5, a6);
+    }
+
+    static long syscall(MemorySegment st, Syscall call, long a1, long a2, long a3, long a4) {
+        return syscall(st, call, a1, a2, a3, a4, 0, 0);
     }
 
     /** invokeExact declares Throwable; downcalls throw nothing checked, so this is only a guard. */
@@ -85,294 +147,170 @@ final class Libc {
         return new IllegalStateException("native call failed unexpectedly", t);
     }
 
-    // ---- file descriptors ------------------------------------------------------------------
+    // ---- file descriptors: system calls, -1 and errno on failure ---------------------------
 
-    private static final class Open {
-        // open(2) is variadic: the mode is read through va_arg only with O_CREAT/O_TMPFILE.
-        static final MethodHandle H = withErrno("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-    }
-
+    /** open(2) as openat(AT_FDCWD, ...), which is what glibc's open does, and all arm64 has. */
     static int open(MemorySegment st, MemorySegment path, int flags, int mode) {
-        try { return (int) Open.H.invokeExact(st, path, flags, mode); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Close {
-        static final MethodHandle H = withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+        return (int) syscall(st, Syscall.OPENAT, AT_FDCWD, address(path), flags, mode);
     }
 
     static int close(MemorySegment st, int fd) {
-        try { return (int) Close.H.invokeExact(st, fd); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Read {
-        static final MethodHandle H = withErrno("read",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
+        return (int) syscall(st, Syscall.CLOSE, fd, 0, 0, 0);
     }
 
     static long read(MemorySegment st, int fd, MemorySegment buf, long count) {
-        try { return (long) Read.H.invokeExact(st, fd, buf, count); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Write {
-        static final MethodHandle H = withErrno("write",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
+        return syscall(st, Syscall.READ, fd, address(buf), count, 0);
     }
 
     static long write(MemorySegment st, int fd, MemorySegment buf, long count) {
-        try { return (long) Write.H.invokeExact(st, fd, buf, count); }
-        catch (Throwable t) { throw rethrow(t); }
+        return syscall(st, Syscall.WRITE, fd, address(buf), count, 0);
     }
 
-    private static final class Poll {
-        static final MethodHandle H = withErrno("poll",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+    /** ppoll(2) with no signal mask: poll(2) with a timespec timeout (arm64 has no poll). */
+    static int ppoll(MemorySegment st, MemorySegment fds, long nfds, MemorySegment timeout) {
+        return (int) syscall(st, Syscall.PPOLL, address(fds), nfds, address(timeout), 0);
     }
 
-    static int poll(MemorySegment st, MemorySegment fds, long nfds, int timeoutMillis) {
-        try { return (int) Poll.H.invokeExact(st, fds, nfds, timeoutMillis); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Fcntl {
-        // fcntl(2) is variadic; every command used here takes an int argument.
-        static final MethodHandle H = withErrno("fcntl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
-    }
-
+    /** fcntl(2) with an int argument, as every command used here takes. */
     static int fcntl(MemorySegment st, int fd, int cmd, int arg) {
-        try { return (int) Fcntl.H.invokeExact(st, fd, cmd, arg); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Socketpair {
-        static final MethodHandle H = withErrno("socketpair",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), -1);
+        return (int) syscall(st, Syscall.FCNTL, fd, cmd, arg, 0);
     }
 
     static int socketpair(MemorySegment st, int domain, int type, int protocol, MemorySegment sv) {
-        try { return (int) Socketpair.H.invokeExact(st, domain, type, protocol, sv); }
-        catch (Throwable t) { throw rethrow(t); }
+        return (int) syscall(st, Syscall.SOCKETPAIR, domain, type, protocol, address(sv));
     }
 
     // ---- processes -------------------------------------------------------------------------
 
-    private static final class Waitpid {
-        static final MethodHandle H = withErrno("waitpid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-    }
-
+    /** waitpid(2) as wait4(pid, status, options, NULL), which is what glibc's waitpid does. */
     static int waitpid(MemorySegment st, int pid, MemorySegment status, int options) {
-        try { return (int) Waitpid.H.invokeExact(st, pid, status, options); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Kill {
-        static final MethodHandle H = withErrno("kill",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+        return (int) syscall(st, Syscall.WAIT4, pid, address(status), options, 0);
     }
 
     static int kill(MemorySegment st, int pid, int signal) {
-        try { return (int) Kill.H.invokeExact(st, pid, signal); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Prctl {
-        // glibc declares prctl(int option, ...) and reads four unsigned longs with va_arg, so the
-        // arguments are passed as longs: an int in a variadic slot would leave garbage in the
-        // upper half of the register.
-        static final MethodHandle H = withErrno("prctl", FunctionDescriptor.of(JAVA_INT,
-                JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
+        return (int) syscall(st, Syscall.KILL, pid, signal, 0, 0);
     }
 
     static int prctl(MemorySegment st, int option, long a2, long a3, long a4, long a5) {
-        try { return (int) Prctl.H.invokeExact(st, option, a2, a3, a4, a5); }
-        catch (Throwable t) { throw rethrow(t); }
+        return (int) syscall(st, Syscall.PRCTL, option, a2, a3, a4, a5, 0);
     }
 
-    private static final class Syscall {
-        // syscall(2) reads six longs with va_arg; passing four (the rest unused) is valid C.
-        static final MethodHandle H = withErrno("syscall", FunctionDescriptor.of(JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
+    static int pidfdOpen(MemorySegment st, int pid) {
+        return (int) syscall(st, Syscall.PIDFD_OPEN, pid, 0, 0, 0);
     }
 
-    static long syscall(MemorySegment st, long number, long a1, long a2, long a3, long a4) {
-        try { return (long) Syscall.H.invokeExact(st, number, a1, a2, a3, a4); }
-        catch (Throwable t) { throw rethrow(t); }
+    /** pidfd_send_signal(2) with no siginfo and no flags. */
+    static int pidfdSendSignal(MemorySegment st, int pidfd, int signal) {
+        return (int) syscall(st, Syscall.PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0);
     }
 
-    private static final class Getpid {
-        static final MethodHandle H = plain("getpid", FunctionDescriptor.of(JAVA_INT));
-    }
-
+    /** getpid(2) and geteuid(2) cannot fail; errno is captured and ignored. */
     static int getpid() {
-        try { return (int) Getpid.H.invokeExact(); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Geteuid {
-        static final MethodHandle H = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) syscall(errnoState(arena), Syscall.GETPID, 0, 0, 0, 0);
+        }
     }
 
     static int geteuid() {
-        try { return (int) Geteuid.H.invokeExact(); }
-        catch (Throwable t) { throw rethrow(t); }
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) syscall(errnoState(arena), Syscall.GETEUID, 0, 0, 0, 0);
+        }
     }
 
     // ---- file systems ----------------------------------------------------------------------
 
-    private static final class Mkfifo {
-        static final MethodHandle H = withErrno("mkfifo",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), -1);
-    }
-
+    /** mkfifo(3) as mknodat(AT_FDCWD, path, S_IFIFO | mode, 0), which is what glibc's does. */
     static int mkfifo(MemorySegment st, MemorySegment path, int mode) {
-        try { return (int) Mkfifo.H.invokeExact(st, path, mode); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Mount {
-        static final MethodHandle H = withErrno("mount", FunctionDescriptor.of(JAVA_INT,
-                ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), -1);
+        return (int) syscall(st, Syscall.MKNODAT, AT_FDCWD, address(path), S_IFIFO | mode, 0);
     }
 
     static int mount(MemorySegment st, MemorySegment source, MemorySegment target,
             MemorySegment fstype, long flags, MemorySegment data) {
-        try { return (int) Mount.H.invokeExact(st, source, target, fstype, flags, data); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class Umount2 {
-        static final MethodHandle H = withErrno("umount2",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), -1);
+        return (int) syscall(st, Syscall.MOUNT, address(source), address(target),
+                address(fstype), flags, address(data), 0);
     }
 
     static int umount2(MemorySegment st, MemorySegment target, int flags) {
-        try { return (int) Umount2.H.invokeExact(st, target, flags); }
-        catch (Throwable t) { throw rethrow(t); }
+        return (int) syscall(st, Syscall.UMOUNT2, address(target), flags, 0, 0);
     }
 
-    private static final class Statfs {
-        static final MethodHandle H = withErrno("statfs",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), -1);
-    }
-
+    /** statfs(2); the kernel's struct statfs is glibc's on 64-bit architectures. */
     static int statfs(MemorySegment st, MemorySegment path, MemorySegment buf) {
-        try { return (int) Statfs.H.invokeExact(st, path, buf); }
-        catch (Throwable t) { throw rethrow(t); }
+        return (int) syscall(st, Syscall.STATFS, address(path), address(buf), 0, 0);
     }
 
-    // ---- posix_spawn(3): these return an error number and leave errno alone ---------------
+    // ---- posix_spawn(3) and helpers: glibc functions that return an error number -----------
 
-    private static final class PosixSpawn {
-        static final MethodHandle H = plain("posix_spawn", FunctionDescriptor.of(JAVA_INT,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    }
-
-    static int posixSpawn(MemorySegment pid, MemorySegment path, MemorySegment fileActions,
-            MemorySegment attr, MemorySegment argv, MemorySegment envp) {
-        try { return (int) PosixSpawn.H.invokeExact(pid, path, fileActions, attr, argv, envp); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class FileActions {
-        static final MethodHandle INIT = plain("posix_spawn_file_actions_init",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle DESTROY = plain("posix_spawn_file_actions_destroy",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle ADD_DUP2 = plain("posix_spawn_file_actions_adddup2",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        static final MethodHandle ADD_CLOSE = plain("posix_spawn_file_actions_addclose",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    static int fileActionsInit(MemorySegment fa) {
-        try { return (int) FileActions.INIT.invokeExact(fa); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int fileActionsDestroy(MemorySegment fa) {
-        try { return (int) FileActions.DESTROY.invokeExact(fa); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int fileActionsAddDup2(MemorySegment fa, int fd, int newFd) {
-        try { return (int) FileActions.ADD_DUP2.invokeExact(fa, fd, newFd); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int fileActionsAddClose(MemorySegment fa, int fd) {
-        try { return (int) FileActions.ADD_CLOSE.invokeExact(fa, fd); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    private static final class AddCloseFrom {
+    /** The family's symbols, looked up together on the first spawn (dlsym only, no binding). */
+    private static final class SpawnFunctions {
+        static final MemorySegment SPAWN = symbol("posix_spawn");
+        static final MemorySegment ACTIONS_INIT = symbol("posix_spawn_file_actions_init");
+        static final MemorySegment ACTIONS_DESTROY = symbol("posix_spawn_file_actions_destroy");
+        static final MemorySegment ADD_DUP2 = symbol("posix_spawn_file_actions_adddup2");
+        static final MemorySegment ADD_CLOSE = symbol("posix_spawn_file_actions_addclose");
         // A GNU extension since glibc 2.34; absent on older libcs, hence optional.
-        static final Optional<MethodHandle> H = find("posix_spawn_file_actions_addclosefrom_np")
-                .map(s -> Base.LINKER.downcallHandle(s, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)));
+        static final Optional<MemorySegment> ADD_CLOSE_FROM = find("posix_spawn_file_actions_addclosefrom_np");
+        static final MemorySegment ATTR_INIT = symbol("posix_spawnattr_init");
+        static final MemorySegment ATTR_DESTROY = symbol("posix_spawnattr_destroy");
+        static final MemorySegment SET_FLAGS = symbol("posix_spawnattr_setflags");
+        static final MemorySegment SET_SIGMASK = symbol("posix_spawnattr_setsigmask");
+        static final MemorySegment SET_SIGDEFAULT = symbol("posix_spawnattr_setsigdefault");
+    }
+
+    /** A function of the family with up to six arguments; the unused ones are passed as 0. */
+    private static int spawnCall(MemorySegment function, MemorySegment st,
+            long a1, long a2, long a3, long a4, long a5, long a6) {
+        return (int) call(function, st, a1, a2, a3, a4, a5, a6, 0);
+    }
+
+    static int posixSpawn(MemorySegment st, MemorySegment pid, MemorySegment path, MemorySegment fileActions,
+            MemorySegment attr, MemorySegment argv, MemorySegment envp) {
+        return spawnCall(SpawnFunctions.SPAWN, st, address(pid), address(path), address(fileActions),
+                address(attr), address(argv), address(envp));
+    }
+
+    static int fileActionsInit(MemorySegment st, MemorySegment fa) {
+        return spawnCall(SpawnFunctions.ACTIONS_INIT, st, address(fa), 0, 0, 0, 0, 0);
+    }
+
+    static int fileActionsDestroy(MemorySegment st, MemorySegment fa) {
+        return spawnCall(SpawnFunctions.ACTIONS_DESTROY, st, address(fa), 0, 0, 0, 0, 0);
+    }
+
+    static int fileActionsAddDup2(MemorySegment st, MemorySegment fa, int fd, int newFd) {
+        return spawnCall(SpawnFunctions.ADD_DUP2, st, address(fa), fd, newFd, 0, 0, 0);
+    }
+
+    static int fileActionsAddClose(MemorySegment st, MemorySegment fa, int fd) {
+        return spawnCall(SpawnFunctions.ADD_CLOSE, st, address(fa), fd, 0, 0, 0, 0);
     }
 
     static boolean hasAddCloseFrom() {
-        return AddCloseFrom.H.isPresent();
+        return SpawnFunctions.ADD_CLOSE_FROM.isPresent();
     }
 
-    static int fileActionsAddCloseFrom(MemorySegment fa, int lowFd) {
-        try { return (int) AddCloseFrom.H.orElseThrow().invokeExact(fa, lowFd); }
-        catch (Throwable t) { throw rethrow(t); }
+    static int fileActionsAddCloseFrom(MemorySegment st, MemorySegment fa, int lowFd) {
+        return spawnCall(SpawnFunctions.ADD_CLOSE_FROM.orElseThrow(), st, address(fa), lowFd, 0, 0, 0, 0);
     }
 
-    private static final class SpawnAttr {
-        static final MethodHandle INIT = plain("posix_spawnattr_init",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle DESTROY = plain("posix_spawnattr_destroy",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle SET_FLAGS = plain("posix_spawnattr_setflags",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-        static final MethodHandle SET_SIGMASK = plain("posix_spawnattr_setsigmask",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle SET_SIGDEFAULT = plain("posix_spawnattr_setsigdefault",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle SIGEMPTYSET = plain("sigemptyset",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        static final MethodHandle SIGFILLSET = plain("sigfillset",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static int spawnAttrInit(MemorySegment st, MemorySegment attr) {
+        return spawnCall(SpawnFunctions.ATTR_INIT, st, address(attr), 0, 0, 0, 0, 0);
     }
 
-    static int spawnAttrInit(MemorySegment attr) {
-        try { return (int) SpawnAttr.INIT.invokeExact(attr); }
-        catch (Throwable t) { throw rethrow(t); }
+    static int spawnAttrDestroy(MemorySegment st, MemorySegment attr) {
+        return spawnCall(SpawnFunctions.ATTR_DESTROY, st, address(attr), 0, 0, 0, 0, 0);
     }
 
-    static int spawnAttrDestroy(MemorySegment attr) {
-        try { return (int) SpawnAttr.DESTROY.invokeExact(attr); }
-        catch (Throwable t) { throw rethrow(t); }
+    /** posix_spawnattr_setflags takes a short; a small positive value is the same word. */
+    static int spawnAttrSetFlags(MemorySegment st, MemorySegment attr, short flags) {
+        return spawnCall(SpawnFunctions.SET_FLAGS, st, address(attr), flags, 0, 0, 0, 0);
     }
 
-    static int spawnAttrSetFlags(MemorySegment attr, short flags) {
-        try { return (int) SpawnAttr.SET_FLAGS.invokeExact(attr, flags); }
-        catch (Throwable t) { throw rethrow(t); }
+    static int spawnAttrSetSigmask(MemorySegment st, MemorySegment attr, MemorySegment sigset) {
+        return spawnCall(SpawnFunctions.SET_SIGMASK, st, address(attr), address(sigset), 0, 0, 0, 0);
     }
 
-    static int spawnAttrSetSigmask(MemorySegment attr, MemorySegment sigset) {
-        try { return (int) SpawnAttr.SET_SIGMASK.invokeExact(attr, sigset); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int spawnAttrSetSigdefault(MemorySegment attr, MemorySegment sigset) {
-        try { return (int) SpawnAttr.SET_SIGDEFAULT.invokeExact(attr, sigset); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int sigemptyset(MemorySegment sigset) {
-        try { return (int) SpawnAttr.SIGEMPTYSET.invokeExact(sigset); }
-        catch (Throwable t) { throw rethrow(t); }
-    }
-
-    static int sigfillset(MemorySegment sigset) {
-        try { return (int) SpawnAttr.SIGFILLSET.invokeExact(sigset); }
-        catch (Throwable t) { throw rethrow(t); }
+    static int spawnAttrSetSigdefault(MemorySegment st, MemorySegment attr, MemorySegment sigset) {
+        return spawnCall(SpawnFunctions.SET_SIGDEFAULT, st, address(attr), address(sigset), 0, 0, 0, 0);
     }
 }

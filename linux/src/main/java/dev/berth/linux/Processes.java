@@ -9,9 +9,6 @@ import java.lang.foreign.MemorySegment;
 public final class Processes {
     private static final int WNOHANG = 1;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
-    // x86_64 and asm-generic share these numbers (unified syscall numbering since Linux 5.1).
-    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
-    private static final long SYS_PIDFD_OPEN = 434;
 
     private Processes() {}
 
@@ -89,9 +86,9 @@ public final class Processes {
     public static Fd pidfdOpen(int pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.errnoState(arena);
-            long fd = Libc.syscall(st, SYS_PIDFD_OPEN, pid, 0, 0, 0);
+            int fd = Libc.pidfdOpen(st, pid);
             if (fd < 0) throw new SyscallException("pidfd_open", Libc.errno(st), null);
-            return Fd.adopt((int) fd, null);
+            return Fd.adopt(fd, null);
         }
     }
 
@@ -100,7 +97,7 @@ public final class Processes {
         int fd = pidfd.number();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.errnoState(arena);
-            if (Libc.syscall(st, SYS_PIDFD_SEND_SIGNAL, fd, signal, 0, 0) != 0) {
+            if (Libc.pidfdSendSignal(st, fd, signal) != 0) {
                 throw new SyscallException("pidfd_send_signal", Libc.errno(st), null);
             }
         }

@@ -1,6 +1,5 @@
 package dev.berth.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -70,13 +69,16 @@ public final class Spawn {
         try {
             SortedMap<Integer, Fd> sources = duplicateAboveTargets(targets, temporaries);
             try (Arena arena = Arena.ofConfined()) {
+                // These functions return their error; errno is captured only because every call
+                // of Libc shares one shape, and is not read.
+                MemorySegment st = Libc.errnoState(arena);
                 MemorySegment fileActions = arena.allocate(FILE_ACTIONS_SIZE, 16);
-                check(Libc.fileActionsInit(fileActions), "posix_spawn_file_actions_init", exe);
+                check(Libc.fileActionsInit(st, fileActions), "posix_spawn_file_actions_init", exe);
                 try {
-                    addFileActions(fileActions, sources, exe);
-                    return spawnWithDefaultSignals(arena, exe, argv, env, fileActions);
+                    addFileActions(st, fileActions, sources, exe);
+                    return spawnWithDefaultSignals(arena, st, exe, argv, env, fileActions);
                 } finally {
-                    Libc.fileActionsDestroy(fileActions);
+                    Libc.fileActionsDestroy(st, fileActions);
                 }
             }
         } finally {
@@ -86,7 +88,9 @@ public final class Spawn {
 
     private static SortedMap<Integer, Fd> validated(Map<Integer, Fd> fdMap) {
         SortedMap<Integer, Fd> targets = new TreeMap<>();
-        fdMap.forEach((target, fd) -> {
+        for (Map.Entry<Integer, Fd> entry : fdMap.entrySet()) {
+            Integer target = entry.getKey();
+            Fd fd = entry.getValue();
             if (target == null || target < 0) {
                 throw new IllegalArgumentException("bad child fd number: " + target);
             }
@@ -94,7 +98,7 @@ public final class Spawn {
                 throw new IllegalArgumentException("child fd " + target + ": " + fd + " is not open");
             }
             targets.put(target, fd);
-        });
+        }
         return targets;
     }
 
@@ -119,10 +123,10 @@ public final class Spawn {
     }
 
     /** dup2 each temporary to its target, then close every other fd number from 3 up. */
-    private static void addFileActions(
+    private static void addFileActions(MemorySegment st,
             MemorySegment fileActions, SortedMap<Integer, Fd> sources, String exe) {
         for (Map.Entry<Integer, Fd> entry : sources.entrySet()) {
-            check(Libc.fileActionsAddDup2(fileActions, entry.getValue().number(), entry.getKey()),
+            check(Libc.fileActionsAddDup2(st, fileActions, entry.getValue().number(), entry.getKey()),
                     "posix_spawn_file_actions_adddup2", exe);
         }
         int highestTarget = sources.isEmpty() ? 2 : Math.max(2, sources.lastKey());
@@ -130,61 +134,63 @@ public final class Spawn {
         // so numbers that are not open are harmless.
         for (int n = 3; n < highestTarget; n++) {
             if (!sources.containsKey(n)) {
-                check(Libc.fileActionsAddClose(fileActions, n), "posix_spawn_file_actions_addclose", exe);
+                check(Libc.fileActionsAddClose(st, fileActions, n), "posix_spawn_file_actions_addclose", exe);
             }
         }
         if (CloseFrom.AVAILABLE) {
-            check(Libc.fileActionsAddCloseFrom(fileActions, highestTarget + 1),
+            check(Libc.fileActionsAddCloseFrom(st, fileActions, highestTarget + 1),
                     "posix_spawn_file_actions_addclosefrom_np", exe);
         }
     }
 
-    private static int spawnWithDefaultSignals(Arena arena, String exe, List<String> argv, List<String> env,
-            MemorySegment fileActions) {
+    private static int spawnWithDefaultSignals(Arena arena, MemorySegment st, String exe, List<String> argv,
+            List<String> env, MemorySegment fileActions) {
         MemorySegment attr = arena.allocate(SPAWN_ATTR_SIZE, 16);
-        check(Libc.spawnAttrInit(attr), "posix_spawnattr_init", exe);
+        check(Libc.spawnAttrInit(st, attr), "posix_spawnattr_init", exe);
         try {
+            // Arena memory starts zeroed: an empty sigset_t, as sigemptyset(3) would make it.
             MemorySegment noSignals = arena.allocate(SIGSET_SIZE, 8);
-            MemorySegment allSignals = arena.allocate(SIGSET_SIZE, 8);
-            Libc.sigemptyset(noSignals);
-            Libc.sigfillset(allSignals);
-            addGlibcInternalSignals(allSignals);
-            check(Libc.spawnAttrSetSigmask(attr, noSignals), "posix_spawnattr_setsigmask", exe);
+            MemorySegment allSignals = everySignal(arena);
+            check(Libc.spawnAttrSetSigmask(st, attr, noSignals), "posix_spawnattr_setsigmask", exe);
             // glibc resets each signal of the set with rt_sigaction and ignores the failures
             // for SIGKILL and SIGSTOP, so the full set is fine.
-            check(Libc.spawnAttrSetSigdefault(attr, allSignals), "posix_spawnattr_setsigdefault", exe);
-            check(Libc.spawnAttrSetFlags(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+            check(Libc.spawnAttrSetSigdefault(st, attr, allSignals), "posix_spawnattr_setsigdefault", exe);
+            check(Libc.spawnAttrSetFlags(st, attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
                     "posix_spawnattr_setflags", exe);
             MemorySegment pid = arena.allocate(JAVA_INT);
-            int error = Libc.posixSpawn(pid, Libc.cString(arena, exe), fileActions, attr,
+            int error = Libc.posixSpawn(st, pid, Libc.cString(arena, exe), fileActions, attr,
                     cStringArray(arena, argv), cStringArray(arena, env));
             // posix_spawn returns the error (including execve's, which glibc passes back from the
             // child) instead of setting errno.
             check(error, "posix_spawn", exe);
             return pid.get(JAVA_INT, 0);
         } finally {
-            Libc.spawnAttrDestroy(attr);
+            Libc.spawnAttrDestroy(st, attr);
         }
     }
 
     /**
-     * Adds signals 32 and 33, which glibc's sigfillset leaves out because NPTL uses them
-     * internally. posix_spawn sets them to SIG_IGN in the child unless they are in the
-     * set-to-default set, and an ignored disposition survives execve(2): the program would start
-     * with them ignored. In the kernel's sigset_t, signal n is bit n-1 of an array of longs.
+     * A sigset_t with every bit set, signals 32 and 33 included. That is glibc's sigfillset(3)
+     * (a memset of 0xff) without its last step, which clears 32 and 33 because NPTL uses them
+     * internally: posix_spawn sets those two to SIG_IGN in the child unless they are in the
+     * set-to-default set, and an ignored disposition survives execve(2), so the program would
+     * start with them ignored. Filled here rather than by calling sigfillset: a downcall fewer.
      */
-    private static void addGlibcInternalSignals(MemorySegment sigset) {
-        long firstWord = sigset.get(JAVA_LONG, 0);
-        sigset.set(JAVA_LONG, 0, firstWord | 1L << (32 - 1) | 1L << (33 - 1));
+    private static MemorySegment everySignal(Arena arena) {
+        return arena.allocate(SIGSET_SIZE, 8).fill((byte) 0xff);
     }
 
-    /** A NULL-terminated {@code char *[]}, as execve(2) wants argv and envp. */
+    /**
+     * A NULL-terminated {@code char *[]}, as execve(2) wants argv and envp. The pointers are
+     * written as longs (berth runs on 64-bit Linux only): an ADDRESS access goes through an
+     * adapted VarHandle whose classes a cold JVM spins on first use. The array starts zeroed, so
+     * its last element is already NULL.
+     */
     private static MemorySegment cStringArray(Arena arena, List<String> strings) {
-        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        MemorySegment array = arena.allocate(JAVA_LONG, strings.size() + 1L);
         for (int i = 0; i < strings.size(); i++) {
-            array.setAtIndex(ADDRESS, i, Libc.cString(arena, strings.get(i)));
+            array.setAtIndex(JAVA_LONG, i, Libc.address(Libc.cString(arena, strings.get(i))));
         }
-        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
         return array;
     }
 
