@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -47,7 +49,7 @@ enum {
     STEP_MASK, STEP_READONLY, STEP_SETHOSTNAME, STEP_SETDOMAINNAME, STEP_WRITE_FILE,
     STEP_SETRLIMIT, STEP_NO_NEW_PRIVS, STEP_KEEPCAPS, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID,
     STEP_CAP_BOUNDING, STEP_CAPSET, STEP_AMBIENT, STEP_UMASK, STEP_FIND_EXEC, STEP_READY,
-    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_SECCOMP, STEP_LAST = STEP_SECCOMP
+    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_SECCOMP, STEP_CONSOLE, STEP_LAST = STEP_CONSOLE
 };
 
 /* One decoded step. Absent strings (length 0) are "", so no handler dereferences NULL. */
@@ -718,6 +720,47 @@ static int do_seccomp(const struct step *st)
     return 0;
 }
 
+/*
+ * CONSOLE: a pseudo-terminal for the container (process.terminal). The master is opened here,
+ * after pivot_root, so that it comes from the container's own devpts instance; it is sent over the
+ * console socket a with SCM_RIGHTS, the protocol of runc's --console-socket (the pty's path as the
+ * message); the slave becomes stdin, stdout, stderr and the controlling terminal (setsid came
+ * before). b x c is the window size when b > 0; d, when >= 0, the uid that owns the slave.
+ */
+static int do_console(const struct step *st)
+{
+    cleanup_fd int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    CHECK(master);
+    CHECK(unlockpt(master));
+    char name[64];
+    if ((errno = ptsname_r(master, name, sizeof name)) != 0)
+        return errno;
+    cleanup_fd int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    CHECK(slave);
+    if (st->b > 0) {
+        struct winsize ws = {.ws_row = (unsigned short) st->b, .ws_col = (unsigned short) st->c};
+        CHECK(ioctl(slave, TIOCSWINSZ, &ws));
+    }
+    if (st->d >= 0)
+        CHECK(fchown(slave, (uid_t) st->d, (gid_t) -1));
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                         .msg_controllen = sizeof control};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+    CHECK(sendmsg((int) st->a, &msg, MSG_NOSIGNAL));
+    CHECK(close((int) st->a));
+    for (int fd = 0; fd < 3; fd++)
+        CHECK(dup2(slave, fd));
+    CHECK(ioctl(0, TIOCSCTTY, 0));
+    return 0;
+}
+
 static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_SETNS] = do_setns, [STEP_UNSHARE] = do_unshare, [STEP_FORK] = do_fork,
     [STEP_SYNC] = do_sync, [STEP_MOUNT] = do_mount, [STEP_MKDIRS] = do_mkdirs,
@@ -731,7 +774,7 @@ static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_CAP_BOUNDING] = do_cap_bounding, [STEP_CAPSET] = do_capset, [STEP_AMBIENT] = do_ambient,
     [STEP_UMASK] = do_umask, [STEP_FIND_EXEC] = do_find_exec, [STEP_READY] = do_ready,
     [STEP_WAIT_START] = do_wait_start, [STEP_CLOSE_FDS] = do_close_fds, [STEP_EXEC] = do_exec,
-    [STEP_SETSID] = do_setsid, [STEP_SECCOMP] = do_seccomp,
+    [STEP_SETSID] = do_setsid, [STEP_SECCOMP] = do_seccomp, [STEP_CONSOLE] = do_console,
 };
 
 /* posix_spawn passes on the JVM's signal mask and ignored signals (execve(2) keeps both); the

@@ -176,6 +176,30 @@ final class Libc {
         return (int) syscall(st, Syscall.FCNTL, fd, cmd, arg, 0);
     }
 
+    static int socket(MemorySegment st, int domain, int type, int protocol) {
+        return (int) syscall(st, Syscall.SOCKET, domain, type, protocol, 0);
+    }
+
+    static int connect(MemorySegment st, int fd, MemorySegment address, int length) {
+        return (int) syscall(st, Syscall.CONNECT, fd, address(address), length, 0);
+    }
+
+    static int bind(MemorySegment st, int fd, MemorySegment address, int length) {
+        return (int) syscall(st, Syscall.BIND, fd, address(address), length, 0);
+    }
+
+    static int listen(MemorySegment st, int fd, int backlog) {
+        return (int) syscall(st, Syscall.LISTEN, fd, backlog, 0, 0);
+    }
+
+    static int accept4(MemorySegment st, int fd, int flags) {
+        return (int) syscall(st, Syscall.ACCEPT4, fd, 0, 0, flags);
+    }
+
+    static long recvmsg(MemorySegment st, int fd, MemorySegment msghdr, int flags) {
+        return syscall(st, Syscall.RECVMSG, fd, address(msghdr), flags, 0);
+    }
+
     static int socketpair(MemorySegment st, int domain, int type, int protocol, MemorySegment sv) {
         return (int) syscall(st, Syscall.SOCKETPAIR, domain, type, protocol, address(sv));
     }

@@ -4,6 +4,7 @@ import dev.berth.cgroups.Cgroup;
 import dev.berth.linux.Fd;
 import dev.berth.linux.Processes;
 import dev.berth.linux.SyscallException;
+import dev.berth.linux.UnixSocket;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.NamespaceConfig;
 import dev.berth.runtime.config.NamespaceKind;
@@ -39,10 +40,13 @@ final class ContainerExec {
         // A user namespace made by an unprivileged user has setgroups denied (user_namespaces(7)).
         boolean setgroupsAllowed = Processes.geteuid() == 0 || join.stream().noneMatch(n -> n.kind() == NamespaceKind.USER);
         LaunchPlan plan = PlanBuilder.buildExec(join, process, Capabilities.lastCap(), 3 + options.preserveFds(),
-                setgroupsAllowed, seccomp);
+                setgroupsAllowed, seccomp, options.consoleSocket() == null ? -1 : Launch.consoleFd(options.preserveFds()));
         Map<Integer, Fd> fds = new LinkedHashMap<>();
         for (int i = 0; i < options.preserveFds(); i++) {
             fds.put(3 + i, Fd.inherited(3 + i));
+        }
+        if (options.consoleSocket() != null) {
+            fds.put(Launch.consoleFd(options.preserveFds()), UnixSocket.connect(options.consoleSocket()));
         }
         try (Launch launch = Launch.spawn(Launcher.path(), plan, fds, Launch.socketFd(options.preserveFds()))) {
             int pid = launch.awaitPid();

@@ -10,6 +10,7 @@ import dev.berth.linux.FileSystemCalls;
 import dev.berth.linux.OpenFlags;
 import dev.berth.linux.Processes;
 import dev.berth.linux.Signals;
+import dev.berth.linux.UnixSocket;
 import dev.berth.linux.SyscallException;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.BundleLoader;
@@ -113,7 +114,7 @@ public final class ContainerRuntime {
                     Launch.execFifoFd(options.preserveFds()), Launch.socketFd(options.preserveFds()),
                     Capabilities.lastCap(), creation.cgroup.record().paths(),
                     creation.cgroup instanceof NoCgroup ? false : cgroups().name().equals("v2"), options.noPivot(),
-                    setgroupsAllowed(config));
+                    setgroupsAllowed(config), options.consoleSocket() == null ? -1 : Launch.consoleFd(options.preserveFds()));
             LaunchPlan plan = PlanBuilder.build(config, context);
             List<Fd> preserved = new ArrayList<>();
             for (int i = 0; i < options.preserveFds(); i++) {
@@ -121,8 +122,11 @@ public final class ContainerRuntime {
             }
             // O_RDWR on a fifo does not block (fifo(7)); the init keeps this end and blocks in
             // read() until `start` writes a byte.
-            try (Fd fifoEnd = Fd.open(fifo, OpenFlags.O_RDWR, 0)) {
-                creation.launch = Launch.spawn(Launcher.path(), plan, preserved, fifoEnd);
+            try (Fd fifoEnd = Fd.open(fifo, OpenFlags.O_RDWR, 0);
+                 Fd console = options.consoleSocket() == null ? null : UnixSocket.connect(options.consoleSocket())) {
+                creation.launch = Launch.spawn(Launcher.path(), plan, preserved, fifoEnd, console);
+            } finally {
+                preserved.forEach(Fd::close);
             }
             if (config.createsNamespace(NamespaceKind.USER)) {
                 creation.launch.awaitSync();

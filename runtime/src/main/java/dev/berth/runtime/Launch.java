@@ -36,14 +36,22 @@ final class Launch implements AutoCloseable {
      * Spawns the launcher. Fds 3.. of the launcher are {@code preserved} in order (--preserve-fds),
      * then the socket, then the exec fifo: the plan was built with those same numbers.
      */
-    static Launch spawn(Path launcher, LaunchPlan plan, List<Fd> preserved, Fd execFifo) {
+    static Launch spawn(Path launcher, LaunchPlan plan, List<Fd> preserved, Fd execFifo, Fd consoleSocket) {
         Map<Integer, Fd> fds = new LinkedHashMap<>();
         int next = 3;
         for (Fd fd : preserved) {
             fds.put(next++, fd);
         }
         fds.put(execFifoFd(preserved.size()), execFifo);
+        if (consoleSocket != null) {
+            fds.put(consoleFd(preserved.size()), consoleSocket);
+        }
         return spawn(launcher, plan, fds, socketFd(preserved.size()));
+    }
+
+    /** Where the console socket goes, when there is one (after the socket and the fifo). */
+    static int consoleFd(int preserveFds) {
+        return 5 + preserveFds;
     }
 
     /** Spawns the launcher with {@code fds} in place and the plan's socket at {@code socketFd}. */

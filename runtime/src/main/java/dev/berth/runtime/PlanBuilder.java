@@ -43,7 +43,7 @@ final class PlanBuilder {
      * @param cgroupV2     whether the host is pure cgroup v2
      */
     record Context(int execFifoFd, int firstFdToClose, int lastCap, Map<String, String> cgroupDirs,
-                   boolean cgroupV2, boolean noPivot, boolean setgroupsAllowed) {
+                   boolean cgroupV2, boolean noPivot, boolean setgroupsAllowed, int consoleFd) {
     }
 
     private final ContainerConfig config;
@@ -237,12 +237,23 @@ final class PlanBuilder {
      * set across setuid (capabilities(7)) so capset can then set exactly what was asked.
      */
     private void credentialsAndExec(ProcessConfig p) {
+        console(steps, p, context.consoleFd());
         process(steps, p, context.lastCap(), context.setgroupsAllowed(), config.seccomp());
         steps.add(Steps.ready());
         steps.add(Steps.waitStart(context.execFifoFd()));
         steps.add(Steps.closeFds(context.firstFdToClose()));
         seccompLast(steps, p, config.seccomp());
         steps.add(Steps.exec(p.args(), p.env()));
+    }
+
+    /** The terminal, after pivot_root (its devpts) and before the credentials change. */
+    private static void console(List<Step> steps, ProcessConfig p, int consoleFd) {
+        if (p.terminal()) {
+            if (consoleFd < 0) {
+                throw new RuntimeFailure("process.terminal is true: a terminal needs --console-socket");
+            }
+            steps.add(Steps.console(consoleFd, p.consoleRows(), p.consoleColumns(), p.uid()));
+        }
     }
 
     /**
@@ -270,13 +281,17 @@ final class PlanBuilder {
      * @param namespaces nsfs files of the container's init to join, user namespace first
      */
     static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose,
-                                boolean setgroupsAllowed, SeccompProgram seccomp) {
+                                boolean setgroupsAllowed, SeccompProgram seccomp, int consoleFd) {
         List<Step> steps = new ArrayList<>();
         for (NamespaceConfig ns : namespaces) {
             steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
         }
         steps.add(Steps.fork());
+        if (p.terminal()) {
+            steps.add(Steps.setsid()); // a terminal needs a session to control
+        }
         steps.add(Steps.sync());
+        console(steps, p, consoleFd);
         process(steps, p, lastCap, setgroupsAllowed, seccomp);
         steps.add(Steps.closeFds(firstFdToClose));
         seccompLast(steps, p, seccomp);

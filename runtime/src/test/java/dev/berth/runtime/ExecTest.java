@@ -51,7 +51,7 @@ class ExecTest extends ContainerTest {
         startSleeper();
         try {
             Path pidFile = tmp.resolve("exec.pid");
-            assertEquals(0, runtime.exec(id, process(List.of("sleep", "1000"), null), new ExecOptions(true, pidFile, 0)));
+            assertEquals(0, runtime.exec(id, process(List.of("sleep", "1000"), null), new ExecOptions(true, pidFile, 0, null)));
             int pid = Integer.parseInt(Files.readString(pidFile));
             String cgroups = Files.readString(Path.of("/proc/" + pid + "/cgroup"));
             assertTrue(cgroups.contains("memory:/berth-" + id), cgroups);

@@ -23,7 +23,7 @@ class PlanBuilderTest {
     private List<Step> plan(TestBundle bundle) {
         ContainerConfig config = BundleLoader.load(bundle.dir, "p1");
         LaunchPlan plan = PlanBuilder.build(config, new PlanBuilder.Context(5, 4, 40,
-                Map.of("memory", "/sys/fs/cgroup/memory/berth-p1"), false, false, true));
+                Map.of("memory", "/sys/fs/cgroup/memory/berth-p1"), false, false, true, -1));
         return plan.steps();
     }
 
@@ -72,7 +72,7 @@ class PlanBuilderTest {
     void noPivotMovesTheRoot() {
         TestBundle bundle = TestBundle.create(tmp, "true");
         ContainerConfig config = BundleLoader.load(bundle.dir, "p1");
-        List<Step> steps = PlanBuilder.build(config, new PlanBuilder.Context(5, 4, 40, Map.of(), false, true, true)).steps();
+        List<Step> steps = PlanBuilder.build(config, new PlanBuilder.Context(5, 4, 40, Map.of(), false, true, true, -1)).steps();
         assertTrue(steps.stream().noneMatch(s -> s.code() == StepCode.PIVOT_ROOT));
         assertEquals(1, steps.stream().filter(s -> s.code() == StepCode.MOVE_ROOT).count());
     }

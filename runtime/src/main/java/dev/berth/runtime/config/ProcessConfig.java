@@ -23,7 +23,9 @@ public record ProcessConfig(
         boolean noNewPrivileges,
         CapabilitySets capabilities,
         List<String> execCandidates,
-        boolean terminal) {
+        boolean terminal,
+        int consoleRows,
+        int consoleColumns) {
 
     public record RlimitConfig(String name, int resource, long soft, long hard) {
     }

@@ -163,9 +163,6 @@ final class SpecConverter {
         for (Process.Rlimit r : orEmpty(p.rlimits())) {
             rlimits.add(new ProcessConfig.RlimitConfig(r.type(), RlimitType.number(r.type()), r.soft(), r.hard()));
         }
-        if (p.terminalOrDefault()) {
-            problems.add("process.terminal: terminals (--console-socket) are not supported yet; set it to false");
-        }
         if (p.apparmorProfile() != null && !p.apparmorProfile().isEmpty()) {
             problems.add("process.apparmorProfile: AppArmor is not available to berth on this host");
         }
@@ -175,7 +172,9 @@ final class SpecConverter {
         return new ProcessConfig(p.args(), env, p.cwd(), user.uid(), user.gid(),
                 orEmpty(user.additionalGids()), user.umask() == null ? null : user.umask().intValue(),
                 rlimits, p.oomScoreAdj(), p.noNewPrivilegesOrDefault(), capabilities(p.capabilities()),
-                ProcessPaths.execCandidates(p.args().getFirst(), env), p.terminalOrDefault());
+                ProcessPaths.execCandidates(p.args().getFirst(), env), p.terminalOrDefault(),
+                p.consoleSize() == null || p.consoleSize().height() == null ? 0 : p.consoleSize().height().intValue(),
+                p.consoleSize() == null || p.consoleSize().width() == null ? 0 : p.consoleSize().width().intValue());
     }
 
     private static ProcessConfig.CapabilitySets capabilities(Process.Capabilities caps) {

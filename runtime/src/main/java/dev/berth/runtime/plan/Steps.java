@@ -343,6 +343,18 @@ public final class Steps {
                 0, 0, List.of(sockFilters), Objects.requireNonNull(description, "description"));
     }
 
+    /**
+     * The container's pseudo-terminal: master sent over the console socket at fd
+     * {@code consoleSocketFd}, slave as stdio and controlling terminal.
+     *
+     * @param rows  window rows, 0 to leave the size alone
+     * @param owner uid to own the slave, or -1
+     */
+    public static Step console(int consoleSocketFd, int rows, int columns, long owner) {
+        return step(StepCode.CONSOLE, 0, consoleSocketFd, rows, columns, owner, List.of(),
+                "set up the terminal (process.terminal, --console-socket)");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private static Step step(StepCode code, int flags, long a, long b, long c, long d,

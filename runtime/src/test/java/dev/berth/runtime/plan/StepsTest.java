@@ -20,7 +20,7 @@ class StepsTest {
     @Test
     void wireCodesFollowTheTable() {
         StepCode[] codes = StepCode.values();
-        assertEquals(35, codes.length);
+        assertEquals(36, codes.length);
         for (int i = 0; i < codes.length; i++) {
             assertEquals(i + 1, codes[i].code(), codes[i].name());
         }
@@ -28,6 +28,7 @@ class StepsTest {
         assertEquals(29, StepCode.FIND_EXEC.code());
         assertEquals(34, StepCode.SETSID.code());
         assertEquals(35, StepCode.SECCOMP.code());
+        assertEquals(36, StepCode.CONSOLE.code());
     }
 
     @Test

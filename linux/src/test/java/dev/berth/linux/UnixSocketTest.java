@@ -1,0 +1,43 @@
+package dev.berth.linux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnixSocketTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void listenConnectAcceptCarryData() {
+        Path path = dir.resolve("s");
+        try (Fd server = UnixSocket.listen(path); Fd client = UnixSocket.connect(path); Fd accepted = UnixSocket.accept(server)) {
+            client.write("ping".getBytes());
+            byte[] got = new byte[4];
+            accepted.readFully(got);
+            assertArrayEquals("ping".getBytes(), got);
+        }
+    }
+
+    @Test
+    void connectToNothingNamesThePath() {
+        Path path = dir.resolve("missing");
+        SyscallException e = assertThrows(SyscallException.class, () -> UnixSocket.connect(path));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    }
+
+    @Test
+    void receiveWithoutAnFdIsAnError() {
+        try (SocketPair pair = SocketPair.create()) {
+            pair.childEnd().write("no fd here".getBytes());
+            SyscallException e = assertThrows(SyscallException.class, () -> UnixSocket.receiveFd(pair.parentEnd()));
+            assertEquals(Errno.EBADMSG, e.errno());
+        }
+    }
+}
