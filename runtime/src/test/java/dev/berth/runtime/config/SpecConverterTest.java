@@ -100,12 +100,12 @@ class SpecConverterTest {
     @Test
     void everythingNotSupportedYetIsRefusedNotIgnored() throws Exception {
         config.with("process").putObject("scheduler").put("policy", "SCHED_OTHER");
-        config.with("process").put("terminal", true);
+        config.with("process").putObject("ioPriority").put("class", "IOPRIO_CLASS_IDLE").put("priority", 0);
         config.with("linux").withArray("namespaces").add(mapper.readTree("{\"type\": \"user\"}"));
         config.with("linux").putArray("uidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
         config.with("linux").putArray("gidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
         String message = failure();
-        for (String field : List.of("process.scheduler", "process.terminal")) {
+        for (String field : List.of("process.scheduler", "process.ioPriority")) {
             assertTrue(message.contains(field), field + " not reported in: " + message);
         }
     }
