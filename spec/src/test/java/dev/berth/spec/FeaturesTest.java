@@ -26,8 +26,10 @@ class FeaturesTest {
         assertEquals("1.2.0", features.get("ociVersionMax").asText());
         assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"),
                 strings(features.get("hooks")));
-        assertEquals(MountOptions.known(), strings(features.get("mountOptions")));
-        assertTrue(strings(features.get("mountOptions")).containsAll(List.of("rbind", "nosymfollow", "rro", "rprivate")));
+        List<String> options = strings(features.get("mountOptions"));
+        assertTrue(options.containsAll(List.of("rbind", "nosymfollow", "rprivate", "ro", "nosuid")), options.toString());
+        // Recursive attributes need mount_setattr(2), which berth does not make yet: not offered.
+        assertFalse(options.contains("rro") || options.contains("rnosuid"), options.toString());
         assertEquals("0.1.0", features.get("annotations").get("dev.berth.version").asText());
     }
 
@@ -45,9 +47,13 @@ class FeaturesTest {
         assertTrue(linux.get("cgroup").get("v2").asBoolean());
         assertFalse(linux.get("cgroup").get("systemd").asBoolean());
         assertFalse(linux.get("cgroup").get("systemdUser").asBoolean());
-        for (String subsystem : List.of("seccomp", "apparmor", "selinux", "intelRdt")) {
+        for (String subsystem : List.of("apparmor", "selinux", "intelRdt")) {
             assertFalse(linux.get(subsystem).get("enabled").asBoolean(true), subsystem);
         }
+        JsonNode seccomp = linux.get("seccomp");
+        assertTrue(seccomp.get("enabled").asBoolean());
+        assertTrue(strings(seccomp.get("actions")).contains("SCMP_ACT_ERRNO"));
+        assertTrue(strings(seccomp.get("operators")).contains("SCMP_CMP_MASKED_EQ"));
     }
 
     @Test
