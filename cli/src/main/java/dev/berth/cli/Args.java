@@ -1,5 +1,9 @@
 package dev.berth.cli;
 
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -7,11 +11,37 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** Short builders for the picocli model, so each verb reads like its usage text. */
 final class Args {
+    /**
+     * The factory every model of ours is created with. picocli's default one looks up
+     * groovy.lang.Closure in its static initialiser: a class lookup that fails, and so opens and
+     * searches every jar on the class path, whose classes otherwise all come from the AOT cache
+     * (-Xlog:class+init: ~6 ms cold, most of it opening the jars). We never need it: the model is
+     * built by hand, without annotations; anything that still asks gets picocli's default.
+     */
+    static final IFactory FACTORY = new IFactory() {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return CommandLine.defaultFactory().create(type);
+        }
+    };
+
+    /**
+     * Paths converted without reflection. picocli's own Path converter calls Paths.get through
+     * Method.invoke, whose first call spins method-handle classes at run time (~3 ms cold);
+     * {@link Main} switches picocli's reflective converters off altogether.
+     */
+    private static final ITypeConverter<Path> PATH = Path::of;
+
     private Args() {
     }
 
+    /** The top-level command (no verb object). */
+    static CommandSpec command() {
+        return CommandSpec.wrapWithoutInspection(null, FACTORY);
+    }
+
     static CommandSpec command(Verb verb, String name, String description) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(verb).name(name);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(verb, FACTORY).name(name);
         spec.usageMessage().description(description);
         return spec;
     }
@@ -23,7 +53,11 @@ final class Args {
 
     /** An option taking one value converted to {@code type}. */
     static OptionSpec option(Class<?> type, String label, String description, String... names) {
-        return OptionSpec.builder(names).type(type).arity("1").paramLabel(label).description(description).build();
+        OptionSpec.Builder option = OptionSpec.builder(names).type(type).arity("1").paramLabel(label).description(description);
+        if (type == Path.class) {
+            option.converters(PATH);
+        }
+        return option.build();
     }
 
     /** The {@code <container-id>} every container verb takes first. */

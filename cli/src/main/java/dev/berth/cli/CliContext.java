@@ -55,7 +55,7 @@ final class CliContext {
 
     /** The top-level command: global flags, -v and -h; verbs are added by {@link Main}. */
     CommandSpec spec() {
-        CommandSpec spec = CommandSpec.create().name("berth-runtime")
+        CommandSpec spec = Args.command().name("berth-runtime")
                 .version("berth-runtime version " + VERSION, "spec: " + SPEC_VERSION);
         spec.usageMessage().description("Runs OCI containers (runc-compatible command line).");
         for (OptionSpec option : new OptionSpec[] {root, log, logFormat, debug, systemdCgroup, rootless, criu}) {
@@ -103,5 +103,17 @@ final class CliContext {
     /** A logger named after the class asking; created on use, so verbs that don't log load nothing. */
     static System.Logger logger(Class<?> owner) {
         return System.getLogger(owner.getName());
+    }
+
+    /**
+     * A debug line from {@code owner}, if --debug asked for them. Without it no logger is made:
+     * the process' first System.getLogger looks for LoggerFinder services in every jar on the
+     * class path, opening them all (~8 ms of a cold `state` here), which a line nobody will see
+     * should not cost.
+     */
+    static void debug(Class<?> owner, String message) {
+        if (LogOutput.current().isLoggable(System.Logger.Level.DEBUG)) {
+            logger(owner).log(System.Logger.Level.DEBUG, message);
+        }
     }
 }

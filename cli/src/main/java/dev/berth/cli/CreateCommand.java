@@ -21,8 +21,7 @@ final class CreateCommand implements Verb {
 
     @Override
     public int run(CliContext context) {
-        var options = flags.options(CliContext.logger(CreateCommand.class));
-        context.runtime().create(Args.value(id), flags.bundle(), options);
+        context.runtime().create(Args.value(id), flags.bundle(), flags.options(CreateCommand.class));
         return 0;
     }
 }

@@ -40,13 +40,13 @@ final class CreateFlags {
      * The options the runtime takes. runc makes --pid-file and --console-socket absolute against
      * the caller's working directory (filepath.Abs) before it changes directory; so do we.
      */
-    CreateOptions options(System.Logger log) {
+    CreateOptions options(Class<?> verb) {
         int fds = Args.value(preserveFds);
         if (fds < 0) {
             throw new RuntimeFailure("--preserve-fds must not be negative: " + fds);
         }
         if (Args.isSet(noNewKeyring)) {
-            log.log(System.Logger.Level.DEBUG, "--no-new-keyring: accepted; the runtime creates no session keyring");
+            CliContext.debug(verb, "--no-new-keyring: accepted; the runtime creates no session keyring");
         }
         Path pid = Args.value(pidFile);
         Path console = Args.value(consoleSocket);

@@ -29,7 +29,7 @@ final class DeleteCommand implements Verb {
             if (!forced) {
                 throw e;
             }
-            CliContext.logger(DeleteCommand.class).log(System.Logger.Level.DEBUG, e.getMessage());
+            CliContext.debug(DeleteCommand.class, e.getMessage());
         }
         return 0;
     }

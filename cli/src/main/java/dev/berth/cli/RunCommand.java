@@ -27,10 +27,9 @@ final class RunCommand implements Verb {
             // to keep it would leave callers looking for a container that is gone.
             throw new RuntimeFailure("run --keep is not supported yet");
         }
-        var log = CliContext.logger(RunCommand.class);
         if (Args.isSet(noSubreaper)) {
-            log.log(System.Logger.Level.DEBUG, "--no-subreaper: accepted and ignored");
+            CliContext.debug(RunCommand.class, "--no-subreaper: accepted and ignored");
         }
-        return context.runtime().run(Args.value(id), flags.bundle(), flags.options(log), Args.isSet(detach));
+        return context.runtime().run(Args.value(id), flags.bundle(), flags.options(RunCommand.class), Args.isSet(detach));
     }
 }

@@ -64,10 +64,15 @@ class CliContainerIT {
      * stderr (they are its stdio), so a pipe would not reach EOF until the container exits.
      */
     Result exec(List<String> command) {
+        return execIn(Path.of("").toAbsolutePath(), command);
+    }
+
+    Result execIn(Path directory, List<String> command) {
         try {
             Path out = Files.createTempFile(tmp, "out", ".txt");
             Path err = Files.createTempFile(tmp, "err", ".txt");
-            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            Process process = new ProcessBuilder(command).directory(directory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
             return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
@@ -116,6 +121,22 @@ class CliContainerIT {
         Result gone = berth("state", id);
         assertEquals(1, gone.exitCode());
         assertTrue(gone.err().contains("container does not exist"), gone.err());
+    }
+
+    @Test
+    void rootNamedLikeAVerbIsTheRoot() throws Exception {
+        // The brief's command line, `berth-runtime --root state list`: runc takes "state" as the
+        // root directory (relative to the caller's), so the container created under it is listed.
+        bundle.shell("sleep 1000").write();
+        assertEquals(0, berth("create", "--bundle", bundle.dir.toString(), id).exitCode());
+        assertEquals(root, tmp.resolve("state"), "the test's root is ./state seen from tmp");
+        Result list = execIn(tmp, List.of(BERTH_RUNTIME.toString(), "--root", "state", "list", "-q"));
+        assertEquals(0, list.exitCode(), list.err());
+        assertEquals(id + "\n", list.out());
+        Result state = execIn(tmp, List.of(BERTH_RUNTIME.toString(), "--root", "state", "state", id));
+        assertEquals(0, state.exitCode(), state.err());
+        assertEquals("created", new ObjectMapper().readTree(state.out()).get("status").asText());
+        assertEquals(0, berth("delete", "--force", id).exitCode());
     }
 
     @Test

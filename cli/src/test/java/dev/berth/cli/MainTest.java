@@ -257,6 +257,30 @@ class MainTest {
     }
 
     @Test
+    void optionValuesMayBeNamedLikeVerbs() {
+        // runc (Go's flag package) takes the argument after --root as its value, whatever it is;
+        // picocli used to fail "Expected parameter for option '--root' but found 'state'".
+        Path cwd = Path.of("").toAbsolutePath();
+        Invocation run = Invocation.of("--root", "state", "list", "--format", "json");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals("null\n", run.out(), "./state does not exist, so it holds no containers");
+        assertFalse(Files.exists(cwd.resolve("state")), "list created its root");
+        Invocation afterVerb = Invocation.of("list", "--root", "kill", "-q");
+        assertEquals(0, afterVerb.exitCode(), afterVerb::toString);
+    }
+
+    @Test
+    void optionValuesMayBeNamedLikeOptions() {
+        // `--criu --debug` gives --criu the value "--debug", as runc does; --debug itself is not
+        // set, so no debug line appears.
+        Invocation run = Invocation.of("--criu", "--debug", "--root", tmp.toString(), "list", "-q");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals("", run.err(), run::toString);
+        Invocation flagged = Invocation.of("--criu", "x", "--debug", "--root", tmp.toString(), "list", "-q");
+        assertTrue(flagged.err().contains("level=debug"), flagged::toString);
+    }
+
+    @Test
     void argumentsAreLiteralNotAtFiles() throws IOException {
         Files.writeString(tmp.resolve("args"), "KILL\n");
         Invocation run = Invocation.of("--root", tmp.toString(), "kill", "x", "@" + tmp.resolve("args"));
