@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.ITypeConverter;
@@ -58,6 +59,34 @@ final class Args {
             option.converters(PATH);
         }
         return option.build();
+    }
+
+    /** An option that may be repeated, each time with one value converted to {@code element}. */
+    static OptionSpec repeatable(Class<?> element, String label, String description, String... names) {
+        return OptionSpec.builder(names).type(List.class).auxiliaryTypes(element).arity("1")
+                .paramLabel(label).description(description).build();
+    }
+
+    /** Every argument from {@code index} on, whatever it looks like (see {@link #stopAtFirstPositional}). */
+    static PositionalParamSpec rest(int index, String label, String description) {
+        return PositionalParamSpec.builder().index(index + "..*").arity("0..*").type(List.class)
+                .auxiliaryTypes(String.class).paramLabel(label).description(description).build();
+    }
+
+    /**
+     * Options end at the verb's first positional argument, as in runc, whose urfave/cli verbs
+     * stop at it (Go's flag package; exec and ps set SkipArgReorder): in {@code exec ID ls -l} and
+     * {@code ps ID -o pid} the "-l" and "-o" belong to the command, not to berth.
+     */
+    static CommandSpec stopAtFirstPositional(CommandSpec spec) {
+        spec.parser().stopAtPositional(true);
+        return spec;
+    }
+
+    /** The values of a repeatable option or {@link #rest} parameter; empty when absent. */
+    static <T> List<T> values(ArgSpec arg) {
+        List<T> values = arg.getValue();
+        return values == null ? List.of() : values;
     }
 
     /** The {@code <container-id>} every container verb takes first. */

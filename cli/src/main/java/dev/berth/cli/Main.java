@@ -12,8 +12,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code berth-runtime}. Exit codes as runc's: 0 on success, 1 for any failure
- * (bad arguments included: runc reports those through the same fatal() path), and for a
- * foreground {@code run} the container's own exit status.
+ * (bad arguments included: runc reports those through the same fatal() path), for a foreground
+ * {@code run} or {@code exec} the process' own exit status, and 255 for a failed {@code exec}.
  */
 public final class Main {
     private static final String PREFIX = "berth-runtime: ";
@@ -114,7 +114,8 @@ public final class Main {
         }
     }
 
-    private static CommandLine commandLine(CliContext context, CommandSpec top, List<Verb> verbs) {
+    /** The command line of {@code top} with {@code verbs}, configured as runc parses (tests parse with it too). */
+    static CommandLine commandLine(CliContext context, CommandSpec top, List<Verb> verbs) {
         // Global options first: INHERIT copies them into the verbs when the verbs are added.
         CommandLine cli = new CommandLine(top, Args.FACTORY);
         for (Verb verb : verbs) {
@@ -167,7 +168,7 @@ public final class Main {
     private static int fail(CliContext context, RuntimeException error) {
         String message = error.getMessage() != null ? error.getMessage() : error.toString();
         report(context, message, error);
-        return 1;
+        return error instanceof ExitCodeFailure failure ? failure.exitCode() : 1;
     }
 
     private static void report(CliContext context, String message, Throwable error) {

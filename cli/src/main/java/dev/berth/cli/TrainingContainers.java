@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * The real containers of the AOT training: a busybox bundle and a --root in the training's temp
  * directory, driven through {@link Main#execute} as containerd drives runc (run of {@code true};
- * create, state, list, start, kill, delete of a {@code sleep}). Whatever happens, both containers
- * are deleted and their cgroups checked to be gone before the training ends.
+ * create, state, list, start, exec, ps, pause, resume, update, events --stats, kill, delete of a
+ * {@code sleep}). Whatever happens, both containers are deleted and their cgroups checked to be
+ * gone before the training ends.
  */
 final class TrainingContainers {
     static final Path BUSYBOX = Path.of("/bin/busybox");
@@ -144,6 +145,7 @@ final class TrainingContainers {
         expect("--root", root.toString(), "list", "--format", "json");
         expect("--root", root.toString(), "--log", log, "--log-format", "json", "start", id);
         expectStatus(id, "running");
+        runningVerbs(id, log);
         expect("--root", root.toString(), "--log", log, "--log-format", "json", "kill", id, "KILL");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!status(id).contains("\"status\": \"stopped\"")) {
@@ -153,6 +155,31 @@ final class TrainingContainers {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         expect("--root", root.toString(), "--log", log, "--log-format", "json", "delete", id);
+    }
+
+    /** What containerd and Podman do to a running container: exec, ps, pause/resume, update, stats. */
+    private void runningVerbs(String id, String log) throws IOException, TrainingFailure {
+        String[] global = {"--root", root.toString(), "--log", log, "--log-format", "json"};
+        expect(concat(global, "exec", id, "true"));
+        Path process = Files.writeString(work.resolve("process.json"),
+                "{\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\", \"args\": [\"true\"]}");
+        expect(concat(global, "exec", "--process", process.toString(), "--pid-file", work.resolve("exec.pid").toString(), id));
+        expect(concat(global, "ps", "--format", "json", id));
+        expect(concat(global, "ps", id));
+        expect(concat(global, "pause", id));
+        expectStatus(id, "paused");
+        expect(concat(global, "resume", id));
+        expectStatus(id, "running");
+        expect(concat(global, "update", "--memory", "128m", "--pids-limit", "100", id));
+        Path resources = Files.writeString(work.resolve("resources.json"), "{\"pids\": {\"limit\": 200}}");
+        expect(concat(global, "update", "--resources", resources.toString(), id));
+        expect(concat(global, "events", "--stats", id));
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
     }
 
     private String status(String id) throws TrainingFailure {

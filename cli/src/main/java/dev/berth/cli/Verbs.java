@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * builds only that one. Help and usage errors list every verb, so they get {@link #all}.
  */
 final class Verbs {
-    /** In help order. exec, ps, pause, resume, update, events, checkpoint come later. */
-    static final List<String> NAMES =
-            List.of("create", "run", "start", "state", "kill", "delete", "list", "spec", "features");
+    /** In help order. checkpoint and restore come later. */
+    static final List<String> NAMES = List.of("create", "run", "start", "state", "kill", "delete", "list", "spec",
+            "features", "exec", "ps", "pause", "resume", "update", "events");
 
     private Verbs() {
     }
@@ -31,6 +31,12 @@ final class Verbs {
             case "list" -> new ListCommand();
             case "spec" -> new SpecCommand();
             case "features" -> new FeaturesCommand();
+            case "exec" -> new ExecCommand();
+            case "ps" -> new PsCommand();
+            case "pause" -> new PauseCommand();
+            case "resume" -> new ResumeCommand();
+            case "update" -> new UpdateCommand();
+            case "events" -> new EventsCommand();
             default -> null;
         };
     }

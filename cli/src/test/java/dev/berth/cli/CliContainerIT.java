@@ -2,19 +2,11 @@ package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.runtime.TestBundle;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,65 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Real containers through bin/berth-runtime, as containerd and Podman call it: one process per
- * verb, stdio inherited by the container, runc's exit codes and JSON.
+ * The lifecycle verbs on real containers through bin/berth-runtime: one process per verb, stdio
+ * inherited by the container, runc's exit codes and JSON.
  */
-class CliContainerIT {
-    static final Path BERTH_RUNTIME = Path.of(System.getProperty("user.dir")).resolve("../bin/berth-runtime").normalize();
-
-    @TempDir
-    Path tmp;
-    Path root;
-    TestBundle bundle;
-    String id;
-
-    record Result(int exitCode, String out, String err) {
-    }
-
-    @BeforeEach
-    void setUp() {
-        root = tmp.resolve("state");
-        bundle = TestBundle.create(tmp, "true");
-        id = "cli" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff);
-    }
-
-    @AfterEach
-    void nothingLeft() throws IOException {
-        boolean left = Files.exists(root.resolve(id));
-        if (left) {
-            berth("delete", "--force", id);
-        }
-        assertFalse(left, "the test left container " + id + " behind");
-    }
-
-    Result berth(String... args) {
-        List<String> command = new ArrayList<>(List.of(BERTH_RUNTIME.toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return exec(command);
-    }
-
-    /**
-     * Output goes to files, not pipes: after `create` the container holds berth's stdout and
-     * stderr (they are its stdio), so a pipe would not reach EOF until the container exits.
-     */
-    Result exec(List<String> command) {
-        return execIn(Path.of("").toAbsolutePath(), command);
-    }
-
-    Result execIn(Path directory, List<String> command) {
-        try {
-            Path out = Files.createTempFile(tmp, "out", ".txt");
-            Path err = Files.createTempFile(tmp, "err", ".txt");
-            Process process = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
-
+class CliContainerIT extends ContainerCliBase {
     @Test
     void runInheritsStdioAndReturnsTheExitCode() {
         bundle.shell("echo out-$((6*7)); echo err-text >&2; exit 3").write();

@@ -27,7 +27,7 @@ class VerbsTest {
         for (String name : Verbs.NAMES) {
             assertEquals(name, nameOf(Verbs.create(name)));
         }
-        assertNull(Verbs.create("exec"));
+        assertNull(Verbs.create("checkpoint"));
         assertEquals(Verbs.NAMES, Verbs.all().stream().map(VerbsTest::nameOf).toList());
     }
 
@@ -37,6 +37,13 @@ class VerbsTest {
         assertEquals("create", nameOf(alone("--root", "/r", "--log", "/l", "--log-format", "json", "create", "-b", "b", "x")));
         assertEquals("kill", nameOf(alone("--root=/r", "--log-format=json", "--debug", "--systemd-cgroup", "kill", "x")));
         assertEquals("list", nameOf(alone("--rootless", "auto", "--criu", "c", "list")));
+    }
+
+    @Test
+    void theVerbsOfIssueThreeAreFoundAlone() {
+        for (String verb : List.of("exec", "ps", "pause", "resume", "update", "events")) {
+            assertEquals(verb, nameOf(alone("--root", "/r", verb, "x")));
+        }
     }
 
     @Test
@@ -50,7 +57,7 @@ class VerbsTest {
     void helpVersionUnknownFlagsAndNoVerbNeedAllVerbs() {
         for (List<String> args : List.of(List.<String>of(), List.of("-h", "state"), List.of("--help", "state"),
                 List.of("-v"), List.of("--version", "list"), List.of("-hv", "state"), List.of("--bogus", "state"),
-                List.of("--", "state"), List.of("nosuchverb"), List.of("exec", "x"), List.of("--root"),
+                List.of("--", "state"), List.of("nosuchverb"), List.of("checkpoint", "x"), List.of("--root"),
                 List.of("--root", "/r"), List.of("-", "state"))) {
             assertNull(alone(args.toArray(String[]::new)), args::toString);
         }
