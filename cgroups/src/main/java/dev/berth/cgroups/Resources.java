@@ -102,7 +102,8 @@ public record Resources(Memory memory, Cpu cpu, Pids pids, BlockIo blockIo,
     }
 
     /**
-     * A v1 devices-controller rule (v2 needs a BPF program and ignores these for now).
+     * A devices-controller rule: written to devices.allow/deny on v1, compiled into a BPF device
+     * program on v2 ({@link DeviceProgram} has the semantics).
      *
      * @param type   'a' (all), 'c' (char) or 'b' (block)
      * @param major  null = any ("*")

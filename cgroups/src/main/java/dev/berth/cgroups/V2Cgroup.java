@@ -20,6 +20,9 @@ final class V2Cgroup extends FsCgroup {
         V2Driver.validate(resources);
         SubtreeControl.enable(files, mount, dir, created, V2Resources.controllersNeeded(resources));
         V2Resources.apply(files, dir, resources);
+        if (!resources.devices().isEmpty()) {
+            DeviceControl.apply(dir, resources.devices());
+        }
     }
 
     @Override

@@ -55,6 +55,7 @@ final class V2Driver implements CgroupDriver {
             V2Resources.swapMax(memory.limit(), memory.swap());
         }
         V2Resources.checkUnifiedKeys(resources.unified());
+        DeviceProgram.compile(resources.devices()); // refuses device numbers the program cannot hold
     }
 
     @Override

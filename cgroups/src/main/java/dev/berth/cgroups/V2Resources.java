@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * Writes {@link Resources} to a cgroup2 directory (Documentation/admin-guide/cgroup-v2.rst).
  * Also used by the v1 driver for the hybrid unified hierarchy (hugetlb and the unified map).
  *
- * <p>Device rules are not written: cgroup v2 has no devices files, access control needs a
- * BPF_CGROUP_DEVICE program attached to the directory, which a later change adds.
+ * <p>Device rules are not written here: cgroup v2 has no devices files; {@link V2Cgroup} attaches
+ * a BPF_CGROUP_DEVICE program instead ({@link DeviceControl}). The hybrid unified hierarchy gets
+ * none, since the v1 devices controller already applies the rules there.
  */
 final class V2Resources {
     private V2Resources() {}
@@ -89,7 +90,7 @@ final class V2Resources {
         }
         hugetlb(files, dir, r.hugepageLimits());
         unified(files, dir, r.unified());
-        // r.devices(): see the class comment; nothing to write on v2.
+        // r.devices(): see the class comment; V2Cgroup attaches them as a BPF program.
     }
 
     private static void cpuset(CgroupFiles files, Path dir, Resources.Cpu c) {

@@ -210,10 +210,29 @@ class V2DriverTest {
         assertFalse(Files.exists(tmp.resolve("cg/u")));
     }
 
+    /**
+     * Device rules become a BPF program attached to the directory (RealV2DevicesTest shows it on
+     * real cgroupfs); a fake tree is no cgroup, so the kernel refuses, and create says where and
+     * removes what it made.
+     */
     @Test
-    void deviceRulesAreIgnoredOnV2ForNow() throws IOException {
-        everythingEnabled().create("/d", Res.devices(new Resources.DeviceRule(false, 'a', null, null, "rwm")));
+    void deviceRulesNeedARealCgroupDirectoryAndAFailureUndoesTheCreate() throws IOException {
+        V2Driver driver = everythingEnabled();
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> driver.create("/d", Res.devices(new Resources.DeviceRule(false, 'a', null, null, "rwm"))));
+        assertTrue(e.getMessage().startsWith("cgroup: cannot apply the device rules to " + tmp.resolve("cg/d")
+                + " as a BPF device program: bpf(BPF_PROG_QUERY)"), e.getMessage());
         assertEquals(List.of(), tree.writes);
+        assertFalse(Files.exists(tmp.resolve("cg/d")));
+    }
+
+    @Test
+    void deviceNumbersBeyondThirtyTwoBitsAreRefusedBeforeAnythingIsCreated() throws IOException {
+        V2Driver driver = everythingEnabled();
+        CgroupException e = assertThrows(CgroupException.class, () -> driver.create("/d",
+                Res.devices(new Resources.DeviceRule(true, 'c', 1L << 32, 1L, "r"))));
+        assertEquals("cgroup: devices rule \"c 4294967296:1 r\" has a device number above 2^32-1", e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("cg/d")));
     }
 
     @Test

@@ -52,6 +52,11 @@ public final class Fd implements AutoCloseable {
         return new Fd(number, path);
     }
 
+    /** The path the fd was opened from, for error messages; null for sockets, pidfds, ... */
+    String path() {
+        return path;
+    }
+
     /** The raw number, for syscalls of this package only. */
     int number() {
         if (closed.get()) throw new IllegalStateException(this + " is closed");

@@ -33,6 +33,7 @@ enum Syscall {
     OPENAT(257, 56),
     MKNODAT(259, 33),
     PPOLL(271, 73),
+    BPF(321, 280),
     PIDFD_SEND_SIGNAL(424, 424),
     PIDFD_OPEN(434, 434);
 

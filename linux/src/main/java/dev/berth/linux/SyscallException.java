@@ -24,6 +24,17 @@ public final class SyscallException extends RuntimeException {
         this.path = path;
     }
 
+    /**
+     * As {@link #SyscallException(String, int, String)}, with {@code detail} (e.g. the BPF
+     * verifier's log) on the lines after the usual message.
+     */
+    public SyscallException(String syscall, int errno, String path, String detail) {
+        super(format(syscall, errno, path) + (detail == null || detail.isBlank() ? "" : "\n" + detail.strip()));
+        this.syscall = syscall;
+        this.errno = errno;
+        this.path = path;
+    }
+
     private static String format(String syscall, int errno, String path) {
         String where = path == null ? syscall : syscall + " `" + path + "`";
         return where + ": " + Errno.name(errno) + " (" + Errno.description(errno) + ")";

@@ -40,6 +40,14 @@ final class EveryNativeCall {
                 copy.isOpen();
             }
         }
+        // mov64 r0, 1; exit: a device program that allows everything.
+        byte[] allowAll = {(byte) 0xb7, 0, 0, 0, 1, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
+        try (Fd program = Bpf.loadCgroupDeviceProgram(allowAll, "Apache-2.0");
+                Fd notACgroup = Fd.open(dir, OpenFlags.O_DIRECTORY | OpenFlags.O_RDONLY, 0)) {
+            failing(() -> Bpf.attachCgroupDevice(notACgroup, program));
+            failing(() -> Bpf.cgroupDevicePrograms(notACgroup));
+        }
+        failing(() -> Bpf.loadCgroupDeviceProgram(new byte[8], "Apache-2.0"));
         failing(() -> Spawn.spawn(dir.resolve("missing"), List.of("missing"), List.of(), Map.of()));
         Files.delete(fifo);
     }
