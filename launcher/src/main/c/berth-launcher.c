@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -49,7 +50,8 @@ enum {
     STEP_MASK, STEP_READONLY, STEP_SETHOSTNAME, STEP_SETDOMAINNAME, STEP_WRITE_FILE,
     STEP_SETRLIMIT, STEP_NO_NEW_PRIVS, STEP_KEEPCAPS, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID,
     STEP_CAP_BOUNDING, STEP_CAPSET, STEP_AMBIENT, STEP_UMASK, STEP_FIND_EXEC, STEP_READY,
-    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_SECCOMP, STEP_CONSOLE, STEP_LAST = STEP_CONSOLE
+    STEP_WAIT_START, STEP_CLOSE_FDS, STEP_EXEC, STEP_SETSID, STEP_SECCOMP, STEP_CONSOLE,
+    STEP_SCHED_SETATTR, STEP_IOPRIO_SET, STEP_PERSONALITY, STEP_LAST = STEP_PERSONALITY
 };
 
 /* One decoded step. Absent strings (length 0) are "", so no handler dereferences NULL. */
@@ -761,6 +763,53 @@ static int do_console(const struct step *st)
     return 0;
 }
 
+/* sched_setattr(2) for the calling thread (pid 0): a policy, b SCHED_FLAG_* flags, c nice,
+   d static priority, s0 three host-order u64s (runtime, deadline, period in ns). The struct is
+   declared here: glibc before 2.41 has no struct sched_attr, and <linux/sched/types.h> clashes
+   with the glibc that has one. size 56 is SCHED_ATTR_SIZE_VER1 (with the two utilization clamps,
+   left 0: the plan never asks for SCHED_FLAG_UTIL_CLAMP_*). */
+struct berth_sched_attr {
+    uint32_t size, sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime, sched_deadline, sched_period;
+    uint32_t sched_util_min, sched_util_max;
+};
+
+static int do_sched_setattr(const struct step *st)
+{
+    uint64_t deadline_params[3];
+    if (st->len[0] != sizeof deadline_params)
+        return EINVAL;
+    memcpy(deadline_params, st->s[0], sizeof deadline_params); /* the plan's bytes are unaligned */
+    struct berth_sched_attr attr = {
+        .size = sizeof attr, .sched_policy = (uint32_t) st->a, .sched_flags = (uint64_t) st->b,
+        .sched_nice = (int32_t) st->c, .sched_priority = (uint32_t) st->d,
+        .sched_runtime = deadline_params[0], .sched_deadline = deadline_params[1],
+        .sched_period = deadline_params[2],
+    };
+    CHECK(syscall(SYS_sched_setattr, 0, &attr, 0));
+    return 0;
+}
+
+/* ioprio_set(2) IOPRIO_WHO_PROCESS of the caller: a class, b level within it; the value is
+   IOPRIO_PRIO_VALUE(class, level) = class << 13 | level (<linux/ioprio.h>). */
+static int do_ioprio_set(const struct step *st)
+{
+    enum { IOPRIO_WHO_PROCESS = 1, IOPRIO_CLASS_SHIFT = 13 };
+    CHECK(syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (int) ((st->a << IOPRIO_CLASS_SHIFT) | st->b)));
+    return 0;
+}
+
+/* personality(2) with the execution domain and flags in a. It returns the previous persona, so
+   only -1 is an error; a persona of 0xffffffff would merely query, which the plan never sends. */
+static int do_personality(const struct step *st)
+{
+    CHECK(personality((unsigned long) st->a));
+    return 0;
+}
+
 static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_SETNS] = do_setns, [STEP_UNSHARE] = do_unshare, [STEP_FORK] = do_fork,
     [STEP_SYNC] = do_sync, [STEP_MOUNT] = do_mount, [STEP_MKDIRS] = do_mkdirs,
@@ -775,6 +824,8 @@ static int (*const handlers[STEP_LAST + 1])(const struct step *) = {
     [STEP_UMASK] = do_umask, [STEP_FIND_EXEC] = do_find_exec, [STEP_READY] = do_ready,
     [STEP_WAIT_START] = do_wait_start, [STEP_CLOSE_FDS] = do_close_fds, [STEP_EXEC] = do_exec,
     [STEP_SETSID] = do_setsid, [STEP_SECCOMP] = do_seccomp, [STEP_CONSOLE] = do_console,
+    [STEP_SCHED_SETATTR] = do_sched_setattr, [STEP_IOPRIO_SET] = do_ioprio_set,
+    [STEP_PERSONALITY] = do_personality,
 };
 
 /* posix_spawn passes on the JVM's signal mask and ignored signals (execve(2) keeps both); the

@@ -89,6 +89,7 @@ final class PlanBuilder {
             steps.add(Steps.setgid(0));
             steps.add(Steps.setuid(0));
         }
+        timeOffsets();
         steps.add(Steps.fork());
         // runc makes the container init a session leader too; it detaches it from the caller's
         // terminal job control, and `run` forwards signals instead.
@@ -97,6 +98,23 @@ final class PlanBuilder {
         if (config.createsNamespace(NamespaceKind.CGROUP)) {
             steps.add(Steps.unshare(NamespaceKind.CGROUP.cloneFlag()));
         }
+    }
+
+    /**
+     * time_namespaces(7): unshare(CLONE_NEWTIME) puts only the caller's future children in the new
+     * namespace, and its offsets can be written (to the caller's /proc/self/timens_offsets) only
+     * until the first process enters it, which the FORK does. So here and nowhere else. In a user
+     * namespace this comes after becoming its root: the write needs CAP_SYS_TIME there.
+     */
+    private void timeOffsets() {
+        if (config.timeOffsets().isEmpty() || !config.createsNamespace(NamespaceKind.TIME)) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (ContainerConfig.TimeOffset offset : config.timeOffsets()) {
+            lines.append(offset.clock()).append(' ').append(offset.secs()).append(' ').append(offset.nanosecs()).append('\n');
+        }
+        steps.add(Steps.writeFile("/proc/self/timens_offsets", lines.toString(), 0));
     }
 
     private void rootfs() {
@@ -238,6 +256,11 @@ final class PlanBuilder {
      */
     private void credentialsAndExec(ProcessConfig p) {
         console(steps, p, context.consoleFd());
+        if (config.personality() != null) {
+            // Inherited across execve (personality(2)); it changes what uname(2) reports, nothing here.
+            ContainerConfig.Personality persona = config.personality();
+            steps.add(Steps.personality(persona.persona(), "set personality " + persona.domain() + " (linux.personality)"));
+        }
         process(steps, p, context.lastCap(), context.setgroupsAllowed(), config.seccomp());
         steps.add(Steps.ready());
         steps.add(Steps.waitStart(context.execFifoFd()));
@@ -299,6 +322,25 @@ final class PlanBuilder {
         return new LaunchPlan(List.copyOf(steps));
     }
 
+    /**
+     * Scheduler and I/O priority while the process still has CAP_SYS_NICE and CAP_SYS_ADMIN: a
+     * real-time policy, a lower nice value and the RT I/O class need them (sched(7), ioprio_set(2)).
+     */
+    private static void scheduling(List<Step> steps, ProcessConfig p) {
+        ProcessConfig.SchedulerConfig s = p.scheduler();
+        if (s != null) {
+            String what = "set scheduling policy " + s.policyName() + " (nice " + s.nice() + ", priority " + s.priority()
+                    + ") (process.scheduler)";
+            steps.add(Steps.schedSetattr(s.policy(), s.flags(), s.nice(), s.priority(), s.runtime(), s.deadline(),
+                    s.period(), what));
+        }
+        ProcessConfig.IoPriorityConfig io = p.ioPriority();
+        if (io != null) {
+            steps.add(Steps.ioprioSet(io.ioClass(), io.level(),
+                    "set I/O priority " + io.className() + " level " + io.level() + " (process.ioPriority)"));
+        }
+    }
+
     /** Everything about the process itself, up to finding its executable. */
     private static void process(List<Step> steps, ProcessConfig p, int lastCap, boolean setgroupsAllowed,
                                 SeccompProgram seccomp) {
@@ -308,6 +350,7 @@ final class PlanBuilder {
         for (ProcessConfig.RlimitConfig limit : p.rlimits()) {
             steps.add(Steps.setrlimit(limit.name(), limit.resource(), limit.soft(), limit.hard()));
         }
+        scheduling(steps, p);
         ProcessConfig.CapabilitySets caps = p.capabilities();
         seccompEarly(steps, p, seccomp);
         steps.add(Steps.capBounding(caps.bounding(), lastCap));

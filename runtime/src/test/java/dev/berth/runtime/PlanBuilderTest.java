@@ -91,4 +91,36 @@ class PlanBuilderTest {
         assertEquals(0x40000000L, steps.getFirst().a());
         assertEquals(0, steps.get(1).a() & 0x40000000L, "a joined namespace must not be unshared too");
     }
+
+    @Test
+    void timeOffsetsAreWrittenAfterTheUnshareAndBeforeTheFork() {
+        TestBundle bundle = TestBundle.create(tmp, "true");
+        bundle.linux().withArray("namespaces").add(bundle.json("{\"type\": \"time\"}"));
+        bundle.linux().putObject("timeOffsets").set("monotonic", bundle.json("{\"secs\": 3600, \"nanosecs\": 5}"));
+        bundle.write();
+        List<Step> steps = plan(bundle);
+        int write = indexOf(steps, StepCode.WRITE_FILE);
+        assertEquals(0x80L, steps.get(indexOf(steps, StepCode.UNSHARE)).a() & 0x80L, "CLONE_NEWTIME unshared");
+        assertTrue(indexOf(steps, StepCode.UNSHARE) < write && write < indexOf(steps, StepCode.FORK));
+        assertEquals("/proc/self/timens_offsets\0", new String(steps.get(write).s0()));
+        assertEquals("monotonic 3600 5\n\0", new String(steps.get(write).s1()));
+    }
+
+    @Test
+    void schedulingGoesBeforeCapabilitiesAreDroppedAndPersonalityIsSet() {
+        TestBundle bundle = TestBundle.create(tmp, "true");
+        bundle.process().putObject("scheduler").put("policy", "SCHED_BATCH").put("nice", 5);
+        bundle.process().putObject("ioPriority").put("class", "IOPRIO_CLASS_BE").put("priority", 6);
+        bundle.linux().putObject("personality").put("domain", "LINUX32");
+        bundle.write();
+        List<Step> steps = plan(bundle);
+        Step sched = steps.get(indexOf(steps, StepCode.SCHED_SETATTR));
+        assertEquals(List.of(3L, 0L, 5L, 0L), List.of(sched.a(), sched.b(), sched.c(), sched.d()));
+        Step io = steps.get(indexOf(steps, StepCode.IOPRIO_SET));
+        assertEquals(List.of(2L, 6L), List.of(io.a(), io.b()));
+        assertTrue(indexOf(steps, StepCode.IOPRIO_SET) < indexOf(steps, StepCode.CAP_BOUNDING));
+        assertTrue(indexOf(steps, StepCode.SCHED_SETATTR) < indexOf(steps, StepCode.SETUID));
+        assertEquals(8L, steps.get(indexOf(steps, StepCode.PERSONALITY)).a());
+        assertTrue(indexOf(steps, StepCode.PERSONALITY) < indexOf(steps, StepCode.EXEC));
+    }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param cgroupsPath      as given in config.json (absolute or relative), never null
  * @param hostname         null when not set
  * @param domainname       null when not set
+ * @param personality      null when not set
+ * @param timeOffsets      offsets of the new time namespace, empty when none
  */
 public record ContainerConfig(
         Path bundle,
@@ -37,7 +39,17 @@ public record ContainerConfig(
         HookSet hooks,
         List<IdMap> uidMappings,
         List<IdMap> gidMappings,
-        SeccompProgram seccomp) {
+        SeccompProgram seccomp,
+        Personality personality,
+        List<TimeOffset> timeOffsets) {
+
+    /** personality(2): {@code persona} is the domain (PER_LINUX 0, PER_LINUX32 8) with its flags. */
+    public record Personality(String domain, long persona) {
+    }
+
+    /** One line of /proc/PID/timens_offsets (time_namespaces(7)): clock "monotonic" or "boottime". */
+    public record TimeOffset(String clock, long secs, long nanosecs) {
+    }
 
     public boolean createsNamespace(NamespaceKind kind) {
         return namespaces.stream().anyMatch(n -> n.kind() == kind && n.path() == null);

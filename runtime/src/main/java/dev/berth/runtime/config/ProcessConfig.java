@@ -9,6 +9,8 @@ import java.util.List;
  *                       which takes the first regular executable file
  * @param capabilities   bit masks indexed by capability number
  * @param oomScoreAdj    null when not set
+ * @param scheduler      null when not set (the policy inherited from berth stays)
+ * @param ioPriority     null when not set
  */
 public record ProcessConfig(
         List<String> args,
@@ -25,7 +27,22 @@ public record ProcessConfig(
         List<String> execCandidates,
         boolean terminal,
         int consoleRows,
-        int consoleColumns) {
+        int consoleColumns,
+        SchedulerConfig scheduler,
+        IoPriorityConfig ioPriority) {
+
+    /**
+     * sched_setattr(2) values, numbers of {@code <linux/sched.h>}.
+     *
+     * @param policyName as the config spelled it (SCHED_FIFO), for messages
+     */
+    public record SchedulerConfig(String policyName, int policy, long flags, int nice, int priority,
+                                  long runtime, long deadline, long period) {
+    }
+
+    /** ioprio_set(2) values: class 1 RT, 2 BE, 3 IDLE ({@code <linux/ioprio.h>}), level 0..7. */
+    public record IoPriorityConfig(String className, int ioClass, int level) {
+    }
 
     public record RlimitConfig(String name, int resource, long soft, long hard) {
     }

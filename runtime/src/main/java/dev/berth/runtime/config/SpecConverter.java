@@ -48,6 +48,8 @@ final class SpecConverter {
         List<IdMap> uidMaps = idMaps(linux.uidMappings(), "linux.uidMappings");
         List<IdMap> gidMaps = idMaps(linux.gidMappings(), "linux.gidMappings");
         SeccompProgram seccomp = seccomp(linux.seccomp());
+        ContainerConfig.Personality personality = ProcessDetails.personality(linux.personality(), problems);
+        List<ContainerConfig.TimeOffset> timeOffsets = ProcessDetails.timeOffsets(linux.timeOffsets(), problems);
         unsupported(linux);
         if (!problems.isEmpty()) {
             throw new SpecException("config.json: " + String.join("\nconfig.json: ", problems));
@@ -61,7 +63,7 @@ final class SpecConverter {
                 orEmpty(linux.maskedPaths()), orEmpty(linux.readonlyPaths()), emptyToNull(spec.hostname()),
                 emptyToNull(spec.domainname()), linux.sysctl() == null ? Map.of() : linux.sysctl(), process,
                 cgroupsPath, CgroupResources.convert(linux), spec.annotations() == null ? Map.of() : spec.annotations(),
-                hooks(spec.hooks()), uidMaps, gidMaps, seccomp);
+                hooks(spec.hooks()), uidMaps, gidMaps, seccomp, personality, timeOffsets);
     }
 
     private static Linux emptyLinux() {
@@ -76,9 +78,6 @@ final class SpecConverter {
         if (namespaces.stream().noneMatch(n -> n.kind() == NamespaceKind.MOUNT)) {
             // Without one, every mount of the config would land in the host's namespace.
             problems.add("linux.namespaces: a mount namespace is required (berth never mounts in the host's namespace)");
-        }
-        if (linux.timeOffsets() != null && !linux.timeOffsets().isEmpty()) {
-            problems.add("linux.timeOffsets: time namespace offsets are not supported yet");
         }
         return namespaces;
     }
@@ -173,7 +172,8 @@ final class SpecConverter {
                 rlimits, p.oomScoreAdj(), p.noNewPrivilegesOrDefault(), capabilities(p.capabilities()),
                 ProcessPaths.execCandidates(p.args().getFirst(), env), p.terminalOrDefault(),
                 p.consoleSize() == null || p.consoleSize().height() == null ? 0 : p.consoleSize().height().intValue(),
-                p.consoleSize() == null || p.consoleSize().width() == null ? 0 : p.consoleSize().width().intValue());
+                p.consoleSize() == null || p.consoleSize().width() == null ? 0 : p.consoleSize().width().intValue(),
+                ProcessDetails.scheduler(p.scheduler(), problems), ProcessDetails.ioPriority(p.ioPriority(), problems));
     }
 
     private static ProcessConfig.CapabilitySets capabilities(Process.Capabilities caps) {
@@ -212,15 +212,6 @@ final class SpecConverter {
         }
         if (linux.resources() != null && linux.resources().rdma() != null && !linux.resources().rdma().isEmpty()) {
             problems.add("linux.resources.rdma: the rdma controller is not supported");
-        }
-        if (spec.process().scheduler() != null) {
-            problems.add("process.scheduler: not supported yet");
-        }
-        if (spec.process().ioPriority() != null) {
-            problems.add("process.ioPriority: not supported yet");
-        }
-        if (linux.personality() != null) {
-            problems.add("linux.personality: not supported yet");
         }
         if (linux.mountLabel() != null && !linux.mountLabel().isEmpty()) {
             problems.add("linux.mountLabel: SELinux is not available to berth on this host");

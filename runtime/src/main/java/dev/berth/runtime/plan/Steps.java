@@ -355,6 +355,44 @@ public final class Steps {
                 "set up the terminal (process.terminal, --console-socket)");
     }
 
+    /**
+     * sched_setattr(2) of the calling process (struct sched_attr, SCHED_ATTR_SIZE_VER1). Numbers
+     * are those of {@code <linux/sched.h>}; {@code description} names the policy as the config did.
+     *
+     * @param runtime  SCHED_DEADLINE only (ns), 0 otherwise; likewise {@code deadline} and {@code period}
+     */
+    public static Step schedSetattr(int policy, long flags, int nice, int priority, long runtime, long deadline,
+                                    long period, String description) {
+        ByteBuffer deadlineParams = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+        deadlineParams.putLong(runtime).putLong(deadline).putLong(period);
+        return step(StepCode.SCHED_SETATTR, 0, policy, flags, nice, priority, List.of(deadlineParams.array()),
+                Objects.requireNonNull(description, "description"));
+    }
+
+    /**
+     * ioprio_set(2) IOPRIO_WHO_PROCESS of the calling process.
+     *
+     * @param ioClass IOPRIO_CLASS_RT 1, BE 2 or IDLE 3 (the class field is 3 bits)
+     * @param level   0 (highest) .. 7
+     */
+    public static Step ioprioSet(int ioClass, int level, String description) {
+        if (ioClass < 0 || ioClass > 7 || level < 0 || level > 7) {
+            throw new IllegalArgumentException("I/O priority class " + ioClass + " level " + level + " is out of range");
+        }
+        return step(StepCode.IOPRIO_SET, 0, ioClass, level, 0, 0, List.of(),
+                Objects.requireNonNull(description, "description"));
+    }
+
+    /** personality(2): the execution domain and flags, as one persona value. */
+    public static Step personality(long persona, String description) {
+        if (persona < 0 || persona >= 0xFFFF_FFFFL) {
+            // 0xffffffff only queries the persona (personality(2)).
+            throw new IllegalArgumentException("persona " + hex(persona) + " is out of range");
+        }
+        return step(StepCode.PERSONALITY, 0, persona, 0, 0, 0, List.of(),
+                Objects.requireNonNull(description, "description"));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private static Step step(StepCode code, int flags, long a, long b, long c, long d,

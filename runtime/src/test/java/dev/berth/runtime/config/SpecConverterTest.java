@@ -99,15 +99,45 @@ class SpecConverterTest {
 
     @Test
     void everythingNotSupportedYetIsRefusedNotIgnored() throws Exception {
-        config.with("process").putObject("scheduler").put("policy", "SCHED_OTHER");
-        config.with("process").putObject("ioPriority").put("class", "IOPRIO_CLASS_IDLE").put("priority", 0);
-        config.with("linux").withArray("namespaces").add(mapper.readTree("{\"type\": \"user\"}"));
-        config.with("linux").putArray("uidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
-        config.with("linux").putArray("gidMappings").add(mapper.readTree("{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}"));
+        config.withArray("mounts").add(mapper.readTree("{\"destination\": \"/x\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+                + " \"options\": [\"rro\"]}"));
+        config.with("linux").putObject("intelRdt").put("closID", "berth");
         String message = failure();
-        for (String field : List.of("process.scheduler", "process.ioPriority")) {
+        for (String field : List.of("mounts[8].options", "linux.intelRdt")) {
             assertTrue(message.contains(field), field + " not reported in: " + message);
         }
+    }
+
+    @Test
+    void schedulerAndIoPriorityBecomeKernelNumbers() throws Exception {
+        config.with("process").putObject("scheduler").put("policy", "SCHED_RR").put("priority", 7)
+                .putArray("flags").add("SCHED_FLAG_RESET_ON_FORK").add("SCHED_FLAG_KEEP_PARAMS");
+        config.with("process").putObject("ioPriority").put("class", "IOPRIO_CLASS_IDLE").put("priority", 0);
+        ProcessConfig p = load().process();
+        // <linux/sched.h>: SCHED_RR 2, RESET_ON_FORK 0x01, KEEP_PARAMS 0x10; <linux/ioprio.h>: IDLE 3.
+        assertEquals(new ProcessConfig.SchedulerConfig("SCHED_RR", 2, 0x11, 0, 7, 0, 0, 0), p.scheduler());
+        assertEquals(new ProcessConfig.IoPriorityConfig("IOPRIO_CLASS_IDLE", 3, 0), p.ioPriority());
+    }
+
+    @Test
+    void schedulerRequestsTheKernelCannotHonourAreNamed() throws Exception {
+        config.with("process").putObject("scheduler").put("policy", "SCHED_ISO");
+        assertTrue(failure().contains("process.scheduler.policy: SCHED_ISO is not implemented"));
+        config.with("process").putObject("scheduler").put("policy", "SCHED_OTHER")
+                .putArray("flags").add("SCHED_FLAG_UTIL_CLAMP_MIN");
+        assertTrue(failure().contains("process.scheduler.flags[0]: SCHED_FLAG_UTIL_CLAMP_MIN"));
+    }
+
+    @Test
+    void personalityAndTimeOffsets() throws Exception {
+        config.with("linux").putObject("personality").put("domain", "LINUX32");
+        config.with("linux").withArray("namespaces").add(mapper.readTree("{\"type\": \"time\"}"));
+        config.with("linux").putObject("timeOffsets").set("boottime", mapper.readTree("{\"secs\": -5, \"nanosecs\": 7}"));
+        ContainerConfig c = load();
+        assertEquals(new ContainerConfig.Personality("LINUX32", 8), c.personality());
+        assertEquals(List.of(new ContainerConfig.TimeOffset("boottime", -5, 7)), c.timeOffsets());
+        config.with("linux").with("personality").putArray("flags").add("ADDR_NO_RANDOMIZE");
+        assertTrue(failure().contains("linux.personality.flags"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class StepsTest {
     @Test
     void wireCodesFollowTheTable() {
         StepCode[] codes = StepCode.values();
-        assertEquals(36, codes.length);
+        assertEquals(39, codes.length);
         for (int i = 0; i < codes.length; i++) {
             assertEquals(i + 1, codes[i].code(), codes[i].name());
         }
@@ -29,6 +29,19 @@ class StepsTest {
         assertEquals(34, StepCode.SETSID.code());
         assertEquals(35, StepCode.SECCOMP.code());
         assertEquals(36, StepCode.CONSOLE.code());
+        assertEquals(37, StepCode.SCHED_SETATTR.code());
+        assertEquals(38, StepCode.IOPRIO_SET.code());
+        assertEquals(39, StepCode.PERSONALITY.code());
+    }
+
+    @Test
+    void schedSetattrCarriesTheDeadlineParametersAsThreeU64s() {
+        Step step = Steps.schedSetattr(6, 0, 0, 0, 1_000, 2_000, 3_000, "deadline");
+        java.nio.ByteBuffer s0 = java.nio.ByteBuffer.wrap(step.s0()).order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(24, step.s0().length);
+        assertEquals(List.of(1_000L, 2_000L, 3_000L), List.of(s0.getLong(), s0.getLong(), s0.getLong()));
+        assertThrows(IllegalArgumentException.class, () -> Steps.ioprioSet(2, 8, "level 8"));
+        assertThrows(IllegalArgumentException.class, () -> Steps.personality(0xFFFF_FFFFL, "query only"));
     }
 
     @Test
