@@ -95,7 +95,8 @@ final class ResourceChecks {
         }
         String path = "linux.resources.cpu";
         Long shares = cpu.shares();
-        if (shares != null && (Long.compareUnsigned(shares, MIN_CPU_SHARES) < 0 || Long.compareUnsigned(shares, MAX_CPU_SHARES) > 0)) {
+        // 0 means "not set": dockerd writes "shares": 0 on every container, and runc skips it.
+        if (shares != null && shares != 0 && (Long.compareUnsigned(shares, MIN_CPU_SHARES) < 0 || Long.compareUnsigned(shares, MAX_CPU_SHARES) > 0)) {
             problems.add(path + ".shares", "must be from 2 to 262144, got " + Long.toUnsignedString(shares));
         }
         Long quota = cpu.quota();

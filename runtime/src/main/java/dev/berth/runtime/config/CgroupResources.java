@@ -56,13 +56,25 @@ final class CgroupResources {
         return rules;
     }
 
+    /**
+     * dockerd writes cpu.shares 0 and blockIO.weight 0 into every config on cgroup v1, meaning
+     * "not set"; runc skips zeros, and the kernel would refuse them (ERANGE).
+     */
+    private static Long zeroIsUnset(Long value) {
+        return value == null || value == 0 ? null : value;
+    }
+
+    private static Integer zeroIsUnset(Integer value) {
+        return value == null || value == 0 ? null : value;
+    }
+
     private static Resources.Memory memory(LinuxResources.Memory m) {
         return m == null ? null : new Resources.Memory(m.limit(), m.reservation(), m.swap(), m.kernel(),
                 m.kernelTCP(), m.swappiness(), m.disableOOMKiller());
     }
 
     private static Resources.Cpu cpu(LinuxResources.Cpu c) {
-        return c == null ? null : new Resources.Cpu(c.shares(), c.quota(), c.period(), c.realtimeRuntime(),
+        return c == null ? null : new Resources.Cpu(zeroIsUnset(c.shares()), c.quota(), c.period(), c.realtimeRuntime(),
                 c.realtimePeriod(), c.cpus(), c.mems(), c.burst(), c.idle() == null ? null : c.idle() != 0);
     }
 
@@ -74,7 +86,7 @@ final class CgroupResources {
         for (LinuxResources.WeightDevice w : SpecConverter.orEmpty(b.weightDevice())) {
             weights.add(new Resources.WeightDevice(w.major(), w.minor(), w.weight(), w.leafWeight()));
         }
-        return new Resources.BlockIo(b.weight(), b.leafWeight(), weights, throttles(b.throttleReadBpsDevice()),
+        return new Resources.BlockIo(zeroIsUnset(b.weight()), zeroIsUnset(b.leafWeight()), weights, throttles(b.throttleReadBpsDevice()),
                 throttles(b.throttleWriteBpsDevice()), throttles(b.throttleReadIOPSDevice()),
                 throttles(b.throttleWriteIOPSDevice()));
     }

@@ -82,6 +82,15 @@ class SpecConverterTest {
     }
 
     @Test
+    void zeroSharesAndWeightAreUnsetAsDockerdMeansThem() throws Exception {
+        config.with("linux").with("resources").putObject("cpu").put("shares", 0);
+        config.with("linux").with("resources").putObject("blockIO").put("weight", 0);
+        ContainerConfig c = load();
+        assertNull(c.resources().cpu().shares());
+        assertNull(c.resources().blockIo().weight());
+    }
+
+    @Test
     void missingBindSourceNamesTheMount() throws Exception {
         config.withArray("mounts").add(mapper.readTree("{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/no/such\"}"));
         assertTrue(failure().contains("mounts[8].source: /no/such does not exist"));
