@@ -1,5 +1,7 @@
 package dev.berth.runtime.plan;
 
+import dev.berth.spec.MountOptions;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,9 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LaunchPlanTest {
-    private static final long MS_NOSUID = 2;
-    private static final long MS_NODEV = 4;
-    private static final long MS_NOEXEC = 8;
+    private static final long MS_NOSUID = MountOptions.MS_NOSUID;
+    private static final long MS_NODEV = MountOptions.MS_NODEV;
+    private static final long MS_NOEXEC = MountOptions.MS_NOEXEC;
 
     private static byte[] nul(String s) {
         return (s + "\0").getBytes(UTF_8);

@@ -1,5 +1,7 @@
 package dev.berth.runtime.plan;
 
+import dev.berth.spec.MountOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StepsTest {
-    private static final long MS_RDONLY = 1;
-    private static final long MS_REMOUNT = 32;
-    private static final long MS_BIND = 4096;
-    private static final long MS_MOVE = 8192;
-    private static final long MS_REC = 16384;
-    private static final long MS_SLAVE = 1L << 19;
-    private static final long MS_PRIVATE = 1L << 18;
+    // mount(2) flags from the one table berth keeps (spec's MountOptions).
+    private static final long MS_RDONLY = MountOptions.MS_RDONLY;
+    private static final long MS_REMOUNT = MountOptions.MS_REMOUNT;
+    private static final long MS_BIND = MountOptions.MS_BIND;
+    private static final long MS_MOVE = MountOptions.MS_MOVE;
+    private static final long MS_REC = MountOptions.MS_REC;
+    private static final long MS_SLAVE = MountOptions.MS_SLAVE;
+    private static final long MS_PRIVATE = MountOptions.MS_PRIVATE;
 
     @Test
     void wireCodesFollowTheTable() {
