@@ -43,7 +43,7 @@
 #define PLAN_STEP -1               /* the step index reported for a plan that cannot be read */
 
 enum { IN_ROOT = 1, IGNORE_ENOENT = 2, IGNORE_EEXIST = 4 };
-enum { MSG_PID = 1, MSG_SYNC = 2, MSG_READY = 3, MSG_ERROR = 4 };
+enum { MSG_PID = 1, MSG_SYNC = 2, MSG_READY = 3, MSG_ERROR = 4, MSG_SECCOMP = 5 };
 enum {
     STEP_SETNS = 1, STEP_UNSHARE, STEP_FORK, STEP_SYNC, STEP_MOUNT, STEP_MKDIRS, STEP_MKFILE,
     STEP_MKNOD, STEP_SYMLINK, STEP_CHDIR, STEP_PIVOT_ROOT, STEP_MOVE_ROOT, STEP_OPEN_ROOT,
@@ -718,7 +718,29 @@ static int do_seccomp(const struct step *st)
         return EINVAL;
     memcpy(filter, st->s[0], st->len[0]);
     struct sock_fprog prog = { .len = (unsigned short) st->a, .filter = filter };
-    CHECK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int) st->b, &prog));
+    long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int) st->b, &prog);
+    CHECK(listener);
+    if (st->b & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        /* SCMP_ACT_NOTIFY: berth passes the listener on to the seccomp agent (listenerPath). It
+         * travels as a SECCOMP message with the fd attached (SCM_RIGHTS). */
+        struct message m = { MSG_SECCOMP, current, 0, 0 };
+        struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+        char control[CMSG_SPACE(sizeof(int))];
+        memset(control, 0, sizeof control);
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                              .msg_controllen = sizeof control };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        int fd = (int) listener;
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+        ssize_t sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+        int err = sent < 0 ? errno : 0;
+        close(fd);
+        if (err)
+            return err;
+    }
     return 0;
 }
 

@@ -196,6 +196,10 @@ final class Libc {
         return (int) syscall(st, Syscall.ACCEPT4, fd, 0, 0, flags);
     }
 
+    static long sendmsg(MemorySegment st, int fd, MemorySegment msghdr, int flags) {
+        return syscall(st, Syscall.SENDMSG, fd, address(msghdr), flags, 0);
+    }
+
     static long recvmsg(MemorySegment st, int fd, MemorySegment msghdr, int flags) {
         return syscall(st, Syscall.RECVMSG, fd, address(msghdr), flags, 0);
     }

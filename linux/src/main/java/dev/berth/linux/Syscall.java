@@ -17,6 +17,7 @@ enum Syscall {
     GETPID(39, 172),
     SOCKET(41, 198),
     CONNECT(42, 203),
+    SENDMSG(46, 211),
     RECVMSG(47, 212),
     BIND(49, 200),
     LISTEN(50, 201),

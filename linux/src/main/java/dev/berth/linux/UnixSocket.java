@@ -22,6 +22,11 @@ public final class UnixSocket {
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** CMSG_SPACE(sizeof(int)) on LP64: a 16-byte header plus the int padded to 8. */
+    private static final long CONTROL_SIZE = 24;
+    /** CMSG_LEN(sizeof(int)). */
+    private static final long CMSG_LEN_INT = 20;
     private static final int MAX_PATH = 107;
 
     private UnixSocket() {}
@@ -103,19 +108,29 @@ public final class UnixSocket {
      * message without an fd is an error.
      */
     public static Received receiveFd(Fd socket) {
+        byte[] data = new byte[4096];
+        Message message = receive(socket, data, 0, data.length);
+        if (message.fd() == null) {
+            throw new SyscallException("recvmsg", Errno.EBADMSG,
+                    message.length() <= 0 ? "end of stream, no fd" : "no SCM_RIGHTS fd");
+        }
+        return new Received(message.fd(), new String(data, 0, message.length(), StandardCharsets.UTF_8));
+    }
+
+    /** What {@link #receive} got: a byte count (-1 at end of stream) and an fd, if one came along. */
+    public record Message(int length, Fd fd) {}
+
+    /**
+     * recvmsg(2) into {@code buf[off, off+len)}, with room for one SCM_RIGHTS fd, which arrives
+     * close-on-exec. A plain read(2) of the bytes an fd rides on would close that fd (unix(7)),
+     * so a stream that may carry fds is read with this alone.
+     */
+    public static Message receive(Fd socket, byte[] buf, int off, int len) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.errnoState(arena);
-            MemorySegment data = arena.allocate(4096);
-            MemorySegment iov = arena.allocate(16, 8);
-            iov.set(JAVA_LONG, 0, data.address());
-            iov.set(JAVA_LONG, 8, data.byteSize());
-            // CMSG_SPACE(sizeof(int)) on LP64: a 16-byte header plus the int padded to 8.
-            MemorySegment control = arena.allocate(24, 8);
-            MemorySegment msg = arena.allocate(56, 8);
-            msg.set(JAVA_LONG, 16, iov.address());
-            msg.set(JAVA_LONG, 24, 1);
-            msg.set(JAVA_LONG, 32, control.address());
-            msg.set(JAVA_LONG, 40, control.byteSize());
+            MemorySegment data = arena.allocate(Math.max(1, len));
+            MemorySegment control = arena.allocate(CONTROL_SIZE, 8);
+            MemorySegment msg = header(arena, data, len, control);
             long n;
             while ((n = Libc.recvmsg(st, socket.number(), msg, MSG_CMSG_CLOEXEC)) < 0) {
                 int errno = Libc.errno(st);
@@ -123,13 +138,47 @@ public final class UnixSocket {
                     throw new SyscallException("recvmsg", errno, null);
                 }
             }
-            long controlLength = msg.get(JAVA_LONG, 40);
-            if (controlLength < 20 || control.get(JAVA_INT, 8) != SOL_SOCKET || control.get(JAVA_INT, 12) != SCM_RIGHTS) {
-                throw new SyscallException("recvmsg", Errno.EBADMSG, n == 0 ? "end of stream, no fd" : "no SCM_RIGHTS fd");
+            Fd fd = null;
+            if (msg.get(JAVA_LONG, 40) >= CMSG_LEN_INT && control.get(JAVA_INT, 8) == SOL_SOCKET
+                    && control.get(JAVA_INT, 12) == SCM_RIGHTS) {
+                fd = Fd.adopt(control.get(JAVA_INT, 16), null);
             }
-            int fd = control.get(JAVA_INT, 16);
-            byte[] message = data.asSlice(0, n).toArray(JAVA_BYTE);
-            return new Received(Fd.adopt(fd, null), new String(message, StandardCharsets.UTF_8));
+            MemorySegment.copy(data, JAVA_BYTE, 0, buf, off, (int) n);
+            return new Message(n == 0 && fd == null ? -1 : (int) n, fd);
         }
+    }
+
+    /** sendmsg(2) of {@code message} with {@code fd} attached (SCM_RIGHTS). */
+    public static void sendFd(Fd socket, byte[] message, Fd fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.errnoState(arena);
+            MemorySegment data = arena.allocate(Math.max(1, message.length));
+            MemorySegment.copy(message, 0, data, JAVA_BYTE, 0, message.length);
+            MemorySegment control = arena.allocate(CONTROL_SIZE, 8);
+            control.set(JAVA_LONG, 0, CMSG_LEN_INT);
+            control.set(JAVA_INT, 8, SOL_SOCKET);
+            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            control.set(JAVA_INT, 16, fd.number());
+            MemorySegment msg = header(arena, data, message.length, control);
+            while (Libc.sendmsg(st, socket.number(), msg, MSG_NOSIGNAL) < 0) {
+                int errno = Libc.errno(st);
+                if (errno != Errno.EINTR) {
+                    throw new SyscallException("sendmsg", errno, null);
+                }
+            }
+        }
+    }
+
+    /** struct msghdr (LP64: 56 bytes) over one iovec and a control buffer for one fd. */
+    private static MemorySegment header(Arena arena, MemorySegment data, long length, MemorySegment control) {
+        MemorySegment iov = arena.allocate(16, 8);
+        iov.set(JAVA_LONG, 0, data.address());
+        iov.set(JAVA_LONG, 8, length);
+        MemorySegment msg = arena.allocate(56, 8);
+        msg.set(JAVA_LONG, 16, iov.address());
+        msg.set(JAVA_LONG, 24, 1);
+        msg.set(JAVA_LONG, 32, control.address());
+        msg.set(JAVA_LONG, 40, control.byteSize());
+        return msg;
     }
 }

@@ -33,6 +33,22 @@ class UnixSocketTest {
     }
 
     @Test
+    void anFdTravelsWithItsMessage() throws Exception {
+        Path file = dir.resolve("f");
+        java.nio.file.Files.writeString(file, "through the socket");
+        try (SocketPair pair = SocketPair.create(); Fd open = Fd.open(file, OpenFlags.O_RDONLY, 0)) {
+            UnixSocket.sendFd(pair.childEnd(), "hello".getBytes(), open);
+            UnixSocket.Received received = UnixSocket.receiveFd(pair.parentEnd());
+            assertEquals("hello", received.message());
+            try (Fd copy = received.fd()) {
+                byte[] text = new byte[18];
+                copy.readFully(text);
+                assertEquals("through the socket", new String(text));
+            }
+        }
+    }
+
+    @Test
     void receiveWithoutAnFdIsAnError() {
         try (SocketPair pair = SocketPair.create()) {
             pair.childEnd().write("no fd here".getBytes());

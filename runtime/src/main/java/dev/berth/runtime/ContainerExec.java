@@ -35,7 +35,8 @@ final class ContainerExec {
             NamespaceKind.MOUNT);
 
     /** Starts the process; returns its host PID once execve succeeded. */
-    static int start(int initPid, Cgroup cgroup, ProcessConfig process, SeccompProgram seccomp, ExecOptions options) {
+    static int start(int initPid, Cgroup cgroup, ProcessConfig process, SeccompProgram seccomp, ExecOptions options,
+                     ContainerRecord container) {
         List<NamespaceConfig> join = namespacesToJoin(initPid);
         // A user namespace made by an unprivileged user has setgroups denied (user_namespaces(7)).
         boolean setgroupsAllowed = Processes.geteuid() == 0 || join.stream().noneMatch(n -> n.kind() == NamespaceKind.USER);
@@ -50,6 +51,10 @@ final class ContainerExec {
         }
         try (Launch launch = Launch.spawn(Launcher.path(), plan, fds, Launch.socketFd(options.preserveFds()))) {
             int pid = launch.awaitPid();
+            if (seccomp != null && seccomp.notifies()) {
+                launch.onSeccompListener(listener -> SeccompAgent.send(seccomp, listener, container.id(),
+                        ContainerStatus.RUNNING, pid, container.bundle(), container.annotations()));
+            }
             try {
                 cgroup.addProcess(pid);
                 launch.release();

@@ -146,6 +146,10 @@ public final class ContainerRuntime {
                 throw new RuntimeFailure("container init " + pid + " died during create");
             }
             creation.cgroup.addProcess(pid);
+            if (config.seccomp() != null && config.seccomp().notifies()) {
+                creation.launch.onSeccompListener(listener -> SeccompAgent.send(config.seccomp(), listener, id,
+                        ContainerStatus.CREATING, pid, config.bundle().toString(), config.annotations()));
+            }
             creation.launch.release();
             if (config.hooks().hasCreateHooks()) {
                 runCreateHooks(config, id, pid, creation.launch);
@@ -261,7 +265,7 @@ public final class ContainerRuntime {
         if (!options.detach()) {
             Processes.setChildSubreaper();
         }
-        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, seccomp, options);
+        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, seccomp, options, record);
         if (options.detach()) {
             detachedExecs.computeIfAbsent(record.cgroup(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(pid);
         }

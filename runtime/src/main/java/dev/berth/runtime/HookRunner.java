@@ -150,7 +150,7 @@ final class HookRunner {
         return json.append("}}").toString();
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

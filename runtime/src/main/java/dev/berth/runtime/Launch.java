@@ -5,6 +5,7 @@ import dev.berth.linux.Fd;
 import dev.berth.linux.Processes;
 import dev.berth.linux.SocketPair;
 import dev.berth.linux.Spawn;
+import dev.berth.linux.UnixSocket;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.plan.LauncherMessage;
@@ -25,6 +26,7 @@ final class Launch implements AutoCloseable {
     private final int launcherPid;
     private int containerPid;
     private WaitStatus launcherStatus;
+    private java.util.function.Consumer<Fd> seccompHandler;
 
     private Launch(LaunchPlan plan, Fd socket, int launcherPid) {
         this.plan = plan;
@@ -169,20 +171,49 @@ final class Launch implements AutoCloseable {
     }
 
     /** The next message, or null at EOF. */
+    /**
+     * The next message, or null at EOF. Read with recvmsg: a SECCOMP message carries the
+     * listener fd, which a plain read(2) of its bytes would close (unix(7)). That message is kept
+     * aside for {@link #seccompListener} and reading goes on.
+     */
     private LauncherMessage next() {
-        byte[] buffer = new byte[LauncherMessage.SIZE];
-        int filled = 0;
-        while (filled < buffer.length) {
-            int n = socket.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                if (filled == 0) {
-                    return null;
+        while (true) {
+            byte[] buffer = new byte[LauncherMessage.SIZE];
+            int filled = 0;
+            Fd attached = null;
+            while (filled < buffer.length) {
+                UnixSocket.Message got = UnixSocket.receive(socket, buffer, filled, buffer.length - filled);
+                if (got.fd() != null) {
+                    attached = got.fd();
                 }
-                throw new RuntimeFailure("berth-launcher sent a truncated message");
+                if (got.length() < 0) {
+                    if (filled == 0) {
+                        return null;
+                    }
+                    throw new RuntimeFailure("berth-launcher sent a truncated message");
+                }
+                filled += got.length();
             }
-            filled += n;
+            LauncherMessage message = LauncherMessage.decode(buffer);
+            if (message.kind() != LauncherMessage.Kind.SECCOMP) {
+                return message;
+            }
+            if (attached == null) {
+                throw new RuntimeFailure("berth-launcher sent a SECCOMP message without the listener fd");
+            }
+            // Handed on at once: the launcher may already be blocked in a notified syscall.
+            try (Fd listener = attached) {
+                if (seccompHandler == null) {
+                    throw new RuntimeFailure("berth-launcher sent a seccomp listener nobody asked for");
+                }
+                seccompHandler.accept(listener);
+            }
         }
-        return LauncherMessage.decode(buffer);
+    }
+
+    /** What to do with the seccomp listener fd when the launcher sends it (SCMP_ACT_NOTIFY). */
+    void onSeccompListener(java.util.function.Consumer<Fd> handler) {
+        this.seccompHandler = handler;
     }
 
     @Override

@@ -285,13 +285,15 @@ final class PlanBuilder {
      * there (runc does the same), and the profile must then allow the steps that follow.
      */
     private static void seccompEarly(List<Step> steps, ProcessConfig p, SeccompProgram seccomp) {
-        if (seccomp != null && !p.noNewPrivileges()) {
+        // A notifying filter goes in early too: its listener fd must reach berth, and through it
+        // the agent, while berth still listens (before READY).
+        if (seccomp != null && (!p.noNewPrivileges() || seccomp.notifies())) {
             steps.add(Steps.seccomp(seccomp.sockFilters(), seccomp.flags(), "load the seccomp filter (linux.seccomp)"));
         }
     }
 
     private static void seccompLast(List<Step> steps, ProcessConfig p, SeccompProgram seccomp) {
-        if (seccomp != null && p.noNewPrivileges()) {
+        if (seccomp != null && p.noNewPrivileges() && !seccomp.notifies()) {
             steps.add(Steps.seccomp(seccomp.sockFilters(), seccomp.flags(), "load the seccomp filter (linux.seccomp)"));
         }
     }

@@ -64,6 +64,40 @@ class SeccompContainerTest extends ContainerTest {
         }
     }
 
+    /**
+     * SCMP_ACT_NOTIFY: the listener fd reaches the agent at listenerPath with the container
+     * process state; once the agent lets go of it, notified syscalls fail with ENOSYS.
+     */
+    @Test
+    void notifyHandsTheListenerToTheAgent() throws Exception {
+        java.nio.file.Path agentPath = tmp.resolve("agent.sock");
+        bundle.linux().set("seccomp", bundle.json("{\"defaultAction\": \"SCMP_ACT_ALLOW\","
+                + " \"listenerPath\": \"" + agentPath + "\", \"listenerMetadata\": \"hello agent\","
+                + " \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"));
+        bundle.shell("exec >/out/stdout 2>/out/stderr; echo before; mkdir /tmp/x").write();
+        try (dev.berth.linux.Fd agent = dev.berth.linux.UnixSocket.listen(agentPath)) {
+            int pid = runtime.create(id, bundle.dir, CreateOptions.DEFAULT).pid();
+            try (dev.berth.linux.Fd connection = dev.berth.linux.UnixSocket.accept(agent)) {
+                var received = dev.berth.linux.UnixSocket.receiveFd(connection);
+                received.fd().close(); // the agent goes away without answering
+                var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(received.message());
+                assertEquals("seccompFd", state.get("fds").get(0).asText());
+                assertEquals(pid, state.get("pid").asInt());
+                assertEquals("hello agent", state.get("metadata").asText());
+                assertEquals(id, state.get("state").get("id").asText());
+            }
+            runtime.start(id);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (runtime.state(id).status() != ContainerStatus.STOPPED) {
+                assertTrue(System.nanoTime() < deadline, "the container did not finish");
+            }
+            assertEquals("before\n", read("stdout"));
+            assertTrue(read("stderr").contains("Function not implemented"), read("stderr"));
+        } finally {
+            runtime.delete(id, true);
+        }
+    }
+
     @Test
     void unknownSyscallNameIsNamed() {
         bundle.linux().set("seccomp", bundle.json("{\"defaultAction\": \"SCMP_ACT_ALLOW\","

@@ -16,7 +16,9 @@ public record LauncherMessage(Kind kind, int step, int value, int errno) {
     public static final int SIZE = 16;
 
     public enum Kind {
-        PID(1), SYNC(2), READY(3), ERROR(4);
+        PID(1), SYNC(2), READY(3), ERROR(4),
+        /** The seccomp user-notification listener, attached with SCM_RIGHTS (SCMP_ACT_NOTIFY). */
+        SECCOMP(5);
 
         private final int code;
 
@@ -46,6 +48,6 @@ public record LauncherMessage(Kind kind, int step, int value, int errno) {
             }
         }
         throw new IllegalArgumentException("launcher message kind " + Integer.toUnsignedString(code)
-                + " is none of PID(1), SYNC(2), READY(3), ERROR(4)");
+                + " is none of PID(1), SYNC(2), READY(3), ERROR(4), SECCOMP(5)");
     }
 }

@@ -54,8 +54,15 @@ final class ProfileReader {
                 PATH + ".defaultErrnoRet", profile.defaultErrnoRet());
         Set<Abi> abis = abis(profile.architectures());
         int flags = flags(profile.flags());
-        // listenerPath and listenerMetadata serve SCMP_ACT_NOTIFY only, which action() refuses;
-        // config-linux.md: without it "this value is ignored".
+        if (usesNotify(profile)) {
+            // config-linux.md: listenerPath MUST be set when SCMP_ACT_NOTIFY is used; the filter
+            // is then loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER, whose fd goes to that agent.
+            if (profile.listenerPath() == null || profile.listenerPath().isEmpty()) {
+                throw new SeccompException(PATH + ".listenerPath: is required when SCMP_ACT_NOTIFY is used");
+            }
+            flags |= NEW_LISTENER;
+        }
+        // Without SCMP_ACT_NOTIFY, config-linux.md says listenerPath "is ignored".
         FilterPolicy.Builder rules = new FilterPolicy.Builder();
         List<String> skipped = new ArrayList<>();
         List<Seccomp.Syscall> syscalls = profile.syscalls() == null ? List.of() : profile.syscalls();
@@ -150,8 +157,7 @@ final class ProfileReader {
             case "SCMP_ACT_TRACE" -> Bpf.RET_TRACE | data(errnoField, errnoRet);
             case "SCMP_ACT_LOG" -> Bpf.RET_LOG;
             case "SCMP_ACT_ALLOW" -> Bpf.RET_ALLOW;
-            case "SCMP_ACT_NOTIFY" -> throw new SeccompException(field
-                    + ": SCMP_ACT_NOTIFY (seccomp user notification) is not supported yet");
+            case "SCMP_ACT_NOTIFY" -> Bpf.RET_USER_NOTIF;
             default -> throw new SeccompException(field + ": unknown action " + quote(name));
         };
         // config-linux.md: "When the action doesn't support an errno, the runtime MUST print and
@@ -238,6 +244,23 @@ final class ProfileReader {
             }
         }
         return abis;
+    }
+
+    /** SECCOMP_FILTER_FLAG_NEW_LISTENER, <linux/seccomp.h>. */
+    static final int NEW_LISTENER = 8;
+
+    private static boolean usesNotify(Seccomp profile) {
+        if ("SCMP_ACT_NOTIFY".equals(profile.defaultAction())) {
+            return true;
+        }
+        if (profile.syscalls() != null) {
+            for (Seccomp.Syscall syscall : profile.syscalls()) {
+                if (syscall != null && "SCMP_ACT_NOTIFY".equals(syscall.action())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int flags(List<String> names) {

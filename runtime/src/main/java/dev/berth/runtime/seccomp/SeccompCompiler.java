@@ -39,6 +39,7 @@ public final class SeccompCompiler {
      */
     public static SeccompProgram compile(Seccomp profile) {
         FilterPolicy policy = ProfileReader.read(profile);
-        return new SeccompProgram(FilterGenerator.generate(policy), policy.flags());
+        return new SeccompProgram(FilterGenerator.generate(policy), policy.flags(), profile.listenerPath(),
+                profile.listenerMetadata());
     }
 }

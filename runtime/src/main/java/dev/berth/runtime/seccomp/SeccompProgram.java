@@ -9,8 +9,19 @@ import java.util.Objects;
  *                    byte order), what {@code struct sock_fprog.filter} points to. Not copied:
  *                    do not change it.
  * @param flags       the SECCOMP_FILTER_FLAG_* bits for seccomp(2)'s flags argument
+ * @param listenerPath     with SCMP_ACT_NOTIFY, the agent's unix socket that gets the listener fd
+ * @param listenerMetadata opaque text for the agent, or null
  */
-public record SeccompProgram(byte[] sockFilters, int flags) {
+public record SeccompProgram(byte[] sockFilters, int flags, String listenerPath, String listenerMetadata) {
+    public SeccompProgram(byte[] sockFilters, int flags) {
+        this(sockFilters, flags, null, null);
+    }
+
+    /** Whether loading it yields a user-notification listener fd (SCMP_ACT_NOTIFY). */
+    public boolean notifies() {
+        return (flags & ProfileReader.NEW_LISTENER) != 0;
+    }
+
     public SeccompProgram {
         Objects.requireNonNull(sockFilters, "sockFilters");
         if (sockFilters.length == 0 || sockFilters.length % Bpf.INSTRUCTION_BYTES != 0) {

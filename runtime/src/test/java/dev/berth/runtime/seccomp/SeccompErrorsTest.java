@@ -45,11 +45,10 @@ class SeccompErrorsTest {
     }
 
     @Test
-    void notifyIsNotSupportedYet() {
-        fails("linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY (seccomp user notification) is not supported yet",
+    void notifyNeedsAListenerPath() {
+        fails("linux.seccomp.listenerPath: is required when SCMP_ACT_NOTIFY is used",
                 profile("SCMP_ACT_ALLOW", rule("SCMP_ACT_NOTIFY", "mkdir")));
-        fails("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY (seccomp user notification) is not supported yet",
-                profile("SCMP_ACT_NOTIFY"));
+        fails("linux.seccomp.listenerPath: is required when SCMP_ACT_NOTIFY is used", profile("SCMP_ACT_NOTIFY"));
     }
 
     @Test
