@@ -8,29 +8,7 @@ import java.nio.file.Path;
 
 /** File-system syscalls that have no java.nio equivalent. Errors name the path acted on. */
 public final class FileSystemCalls {
-    // mount(2) flags, <linux/mount.h>.
-    public static final long MS_RDONLY = 1;
-    public static final long MS_NOSUID = 2;
-    public static final long MS_NODEV = 4;
-    public static final long MS_NOEXEC = 8;
-    public static final long MS_SYNCHRONOUS = 16;
-    public static final long MS_REMOUNT = 32;
-    public static final long MS_MANDLOCK = 64;
-    public static final long MS_DIRSYNC = 128;
-    public static final long MS_NOSYMFOLLOW = 256;
-    public static final long MS_NOATIME = 1024;
-    public static final long MS_NODIRATIME = 2048;
-    public static final long MS_BIND = 4096;
-    public static final long MS_MOVE = 8192;
-    public static final long MS_REC = 16384;
-    public static final long MS_SILENT = 32768;
-    public static final long MS_UNBINDABLE = 1 << 17;
-    public static final long MS_PRIVATE = 1 << 18;
-    public static final long MS_SLAVE = 1 << 19;
-    public static final long MS_SHARED = 1 << 20;
-    public static final long MS_RELATIME = 1 << 21;
-    public static final long MS_STRICTATIME = 1 << 24;
-    public static final long MS_LAZYTIME = 1 << 25;
+    // The mount(2) flags live in one table, spec's MountOptions: this module takes them as plain longs.
 
     // umount2(2) flags.
     public static final int MNT_FORCE = 1;

@@ -54,7 +54,7 @@ class FileSystemCallsTest {
     void mountsAndDetachesATmpfs() throws IOException {
         Path target = Files.createDirectory(dir.resolve("mnt"));
         FileSystemCalls.mount("berth-test", target, "tmpfs",
-                FileSystemCalls.MS_NOSUID | FileSystemCalls.MS_NODEV, "size=1m,mode=0700");
+                2 /* MS_NOSUID */ | 4 /* MS_NODEV */, "size=1m,mode=0700");
         boolean mounted = true;
         try {
             assertEquals(FileSystemCalls.TMPFS_MAGIC, FileSystemCalls.statfsType(target));
