@@ -1,6 +1,5 @@
 package dev.berth.image.layer;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -270,27 +268,5 @@ public final class LayerUnpacker {
                 return FileVisitResult.CONTINUE;
             }
         });
-    }
-
-    /** Picks the decompressor from the first bytes of the stream. */
-    static final class Decompression {
-        private Decompression() {
-        }
-
-        static InputStream detect(InputStream raw) throws IOException {
-            BufferedInputStream in = new BufferedInputStream(raw);
-            in.mark(4);
-            byte[] magic = in.readNBytes(4);
-            in.reset();
-            if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                return new GZIPInputStream(in);
-            }
-            // RFC 8878 section 3.1.1: zstd frame magic 0xFD2FB528, little-endian on the wire.
-            if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                    && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-                throw new UnsupportedLayerException("zstd layers are not supported yet");
-            }
-            return in;
-        }
     }
 }
