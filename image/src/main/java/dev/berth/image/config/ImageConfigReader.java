@@ -3,6 +3,7 @@ package dev.berth.image.config;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.berth.image.store.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,6 +48,60 @@ public final class ImageConfigReader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw malformed(source, e);
         }
+    }
+
+    /** Reads created, architecture, os and rootfs.diff_ids from a config's bytes. */
+    public static ConfigSummary summary(byte[] json, String source) throws ImageConfigException {
+        try (JsonParser p = factory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ImageConfigException("image config " + source + ": expected a JSON object at top level");
+            }
+            String created = null;
+            String architecture = null;
+            String os = null;
+            List<Digest> diffIds = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "created" -> created = string(p, source, field);
+                    case "architecture" -> architecture = string(p, source, field);
+                    case "os" -> os = string(p, source, field);
+                    case "rootfs" -> diffIds = diffIds(p, source);
+                    default -> p.skipChildren();
+                }
+            }
+            if (diffIds == null) {
+                throw new ImageConfigException("image config " + source + ": field rootfs.diff_ids is missing");
+            }
+            return new ConfigSummary(created, architecture, os, diffIds);
+        } catch (IOException e) {
+            throw malformed(source, e);
+        }
+    }
+
+    private static List<Digest> diffIds(JsonParser p, String source) throws IOException, ImageConfigException {
+        expect(p, JsonToken.START_OBJECT, source, "rootfs", "an object");
+        List<Digest> diffIds = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (!field.equals("diff_ids")) {
+                p.skipChildren();
+                continue;
+            }
+            List<String> values = strings(p, source, "rootfs.diff_ids");
+            diffIds = new ArrayList<>();
+            for (int i = 0; values != null && i < values.size(); i++) {
+                try {
+                    diffIds.add(Digest.parse(values.get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw new ImageConfigException("image config " + source + ": field rootfs.diff_ids[" + i + "]: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        return diffIds;
     }
 
     private static JsonFactory factory() {

@@ -86,4 +86,18 @@ class ImageConfigReaderTest {
         ImageConfigException e = assertThrows(ImageConfigException.class, () -> ImageConfigReader.read(missing));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     }
+
+    @Test
+    void summaryReadsCreatedPlatformAndDiffIds() throws Exception {
+        String hex = "a".repeat(64);
+        ConfigSummary summary = ImageConfigReader.summary(("{\"created\":\"2020-01-02T03:04:05Z\",\"architecture\":\"amd64\","
+                + "\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+                + hex + "\"]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8), "test");
+        org.junit.jupiter.api.Assertions.assertEquals("2020-01-02T03:04:05Z", summary.created());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(dev.berth.image.store.Digest.parse("sha256:" + hex)),
+                summary.diffIds());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(ImageConfigException.class,
+                () -> ImageConfigReader.summary("{\"rootfs\":{\"diff_ids\":[\"md5:x\"]}}".getBytes(), "cfg"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rootfs.diff_ids[0]"), e.getMessage());
+    }
 }
