@@ -86,6 +86,11 @@ public final class ImageConfigReader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
+            if (field.equals("type") && !(p.currentToken() == JsonToken.VALUE_STRING && p.getText().equals("layers"))) {
+                // config.md: rootfs.type "MUST be set to layers"; anything else is a format berth cannot know.
+                throw new ImageConfigException("image config " + source + ": field rootfs.type is " + p.getText()
+                        + ", expected layers");
+            }
             if (!field.equals("diff_ids")) {
                 p.skipChildren();
                 continue;

@@ -17,7 +17,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -36,10 +38,12 @@ public final class OciLayout {
      * Manifests and indexes are read into memory; containerd caps them at 4 MiB for the same reason:
      * a descriptor claiming a huge "manifest" must not exhaust the heap.
      */
-    static final long MAX_DOCUMENT_SIZE = 4L << 20;
+    public static final long MAX_DOCUMENT_SIZE = 4L << 20;
 
     private final Path layoutDir;
     private final ContentStore store;
+    /** Blobs this import published: a failed import removes exactly these, older blobs stay. */
+    private final Set<Digest> added = new LinkedHashSet<>();
 
     private OciLayout(Path layoutDir, ContentStore store) {
         this.layoutDir = layoutDir;
@@ -48,24 +52,86 @@ public final class OciLayout {
 
     /**
      * Copies the image named {@code refName} (or the only image, when {@code refName} is null) with
-     * all its blobs into {@code store}.
+     * all its blobs into {@code store}. On failure no blob this call added stays in the store.
      *
      * @return the index.json entry that was imported (a manifest or an index descriptor)
      * @throws LayoutException  bad oci-layout / index.json, no such ref, or a blob is missing
      * @throws dev.berth.image.store.ContentException a blob does not match its digest or size
      */
     public static Descriptor importInto(Path layoutDir, ContentStore store, String refName) throws IOException {
-        checkLayoutVersion(layoutDir.resolve("oci-layout"));
+        Index index = readLayoutIndex(layoutDir);
+        Descriptor chosen = choose(index, refName, layoutDir.resolve("index.json"));
+        new OciLayout(layoutDir, store).copyAll(List.of(chosen));
+        return chosen;
+    }
+
+    /**
+     * Copies every image that index.json lists, with all their blobs, into {@code store}. On failure
+     * no blob this call added stays in the store.
+     *
+     * @return the index.json entries, in file order, with their annotations (the names)
+     */
+    public static List<Descriptor> importAll(Path layoutDir, ContentStore store) throws IOException {
+        Index index = readLayoutIndex(layoutDir);
+        new OciLayout(layoutDir, store).copyAll(index.manifests());
+        return index.manifests();
+    }
+
+    /**
+     * Checks the {@code oci-layout} file's content: image-layout.md requires it, and a version other
+     * than {@value #IMAGE_LAYOUT_VERSION} may lay blobs out differently.
+     */
+    public static void checkLayoutVersion(byte[] content, String source) throws IOException {
+        String version = null;
+        try (JsonParser p = new JsonFactory().createParser(content)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new LayoutException(source + ": expected a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("imageLayoutVersion") && value == JsonToken.VALUE_STRING) {
+                    version = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new LayoutException(source + ": malformed JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!IMAGE_LAYOUT_VERSION.equals(version)) {
+            throw new LayoutException(source + ": field 'imageLayoutVersion' is "
+                    + (version == null ? "missing" : "'" + version + "'") + ", expected '"
+                    + IMAGE_LAYOUT_VERSION + "'");
+        }
+    }
+
+    private static Index readLayoutIndex(Path layoutDir) throws IOException {
+        Path layoutFile = layoutDir.resolve("oci-layout");
+        checkLayoutVersion(readFile(layoutFile), layoutFile.toString());
         Path indexFile = layoutDir.resolve("index.json");
-        Index index;
         try {
-            index = ManifestReader.readIndex(readFile(indexFile));
+            return ManifestReader.readIndex(readFile(indexFile));
         } catch (ManifestException e) {
             throw new LayoutException(indexFile + ": " + e.getMessage(), e);
         }
-        Descriptor chosen = choose(index, refName, indexFile);
-        new OciLayout(layoutDir, store).copy(chosen);
-        return chosen;
+    }
+
+    private void copyAll(List<Descriptor> roots) throws IOException {
+        try {
+            for (Descriptor root : roots) {
+                copy(root);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Digest d : added) {
+                try {
+                    Files.deleteIfExists(store.path(d));
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
     }
 
     static Descriptor choose(Index index, String refName, Path indexFile) throws LayoutException {
@@ -130,7 +196,14 @@ public final class OciLayout {
     private void copyBlob(Descriptor d) throws IOException {
         Digest digest = d.digest();
         if (store.contains(digest)) {
-            return; // Already verified when it was published; blobs are immutable.
+            // Already verified when it was published; blobs are immutable. The size is still the
+            // descriptor's claim, and a wrong one would break a later push of this image.
+            long actual = store.size(digest);
+            if (actual != d.size()) {
+                throw new LayoutException(digest + ": descriptor (" + d.mediaType() + ") says " + d.size()
+                        + " bytes, the blob has " + actual);
+            }
+            return;
         }
         Path source = layoutDir.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
         // Closing an uncommitted Ingest deletes its file, so a failed copy leaves nothing behind.
@@ -138,6 +211,7 @@ public final class OciLayout {
             in.transferTo(ingest);
             ingest.commit();
         }
+        added.add(digest);
     }
 
     private static InputStream openBlob(Path source, Descriptor d) throws IOException {
@@ -146,31 +220,6 @@ public final class OciLayout {
         } catch (NoSuchFileException e) {
             throw new LayoutException(d.digest() + ": blob " + source + " (" + d.mediaType()
                     + ") missing from the layout", e);
-        }
-    }
-
-    private static void checkLayoutVersion(Path file) throws IOException {
-        String version = null;
-        try (JsonParser p = new JsonFactory().createParser(readFile(file))) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new LayoutException(file + ": expected a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals("imageLayoutVersion") && value == JsonToken.VALUE_STRING) {
-                    version = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new LayoutException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
-        }
-        if (!IMAGE_LAYOUT_VERSION.equals(version)) {
-            throw new LayoutException(file + ": field 'imageLayoutVersion' is "
-                    + (version == null ? "missing" : "'" + version + "'") + ", expected '"
-                    + IMAGE_LAYOUT_VERSION + "'");
         }
     }
 

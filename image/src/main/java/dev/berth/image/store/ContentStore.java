@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -129,7 +130,16 @@ public final class ContentStore {
         FileTime cutoff = FileTime.from(Instant.now().minus(STALE_INGEST_AGE));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
             for (Path f : files) {
-                if (!liveIngests.contains(f) && isOlderThan(f, cutoff) && Files.deleteIfExists(f)) {
+                if (liveIngests.contains(f)) {
+                    continue;
+                }
+                if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    // A spool directory (docker load): stale only when nothing in it changed lately.
+                    if (newestUnder(f).compareTo(cutoff) < 0) {
+                        deleteTree(f);
+                        removedIngests.add(f);
+                    }
+                } else if (isOlderThan(f, cutoff) && Files.deleteIfExists(f)) {
                     removedIngests.add(f);
                 }
             }
@@ -160,6 +170,30 @@ public final class ContentStore {
 
     void forget(Path ingestFile) {
         liveIngests.remove(ingestFile);
+    }
+
+    private static FileTime newestUnder(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            FileTime newest = FileTime.fromMillis(0);
+            for (Path f : (Iterable<Path>) files::iterator) {
+                FileTime t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
+                if (t.compareTo(newest) > 0) {
+                    newest = t;
+                }
+            }
+            return newest;
+        } catch (NoSuchFileException | java.io.UncheckedIOException gone) {
+            // Being removed by its owner right now: certainly not stale.
+            return FileTime.from(Instant.now());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static boolean isOlderThan(Path f, FileTime cutoff) throws IOException {

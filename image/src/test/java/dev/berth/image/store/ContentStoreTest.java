@@ -149,6 +149,24 @@ class ContentStoreTest {
     }
 
     @Test
+    void gcRemovesSpoolDirectoriesOnlyWhenNothingInThemChangedLately() throws IOException {
+        ContentStore store = new ContentStore(root);
+        FileTime old = FileTime.from(Instant.now().minus(ContentStore.STALE_INGEST_AGE).minusSeconds(60));
+        Path staleSpool = Files.createDirectories(root.resolve("ingest/load-stale/blobs"));
+        Files.setLastModifiedTime(Files.writeString(staleSpool.resolve("a"), "a"), old);
+        Files.setLastModifiedTime(staleSpool, old);
+        Files.setLastModifiedTime(staleSpool.getParent(), old);
+        // A long load: the directory itself is old, but a file in it is being written now.
+        Path busySpool = Files.createDirectories(root.resolve("ingest/load-busy"));
+        Files.writeString(busySpool.resolve("layer.tar"), "still arriving");
+        Files.setLastModifiedTime(busySpool, old);
+        GcResult result = store.gc(Set.of());
+        assertEquals(Set.of(staleSpool.getParent()), result.removedIngests());
+        assertFalse(Files.exists(staleSpool.getParent()));
+        assertTrue(Files.exists(busySpool.resolve("layer.tar")));
+    }
+
+    @Test
     void gcKeepsReferencedBlobsAndRemovesStaleIngests() throws IOException {
         ContentStore store = new ContentStore(root);
         Digest kept = put(store, bytes("kept"));
