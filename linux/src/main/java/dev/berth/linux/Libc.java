@@ -252,6 +252,55 @@ final class Libc {
         return (int) syscall(st, Syscall.MKNODAT, AT_FDCWD, address(path), S_IFIFO | mode, 0);
     }
 
+    /** mknodat(AT_FDCWD, path, mode, dev): the kernel takes dev as new_encode_dev's 32 bits. */
+    static int mknod(MemorySegment st, MemorySegment path, int mode, long dev) {
+        return (int) syscall(st, Syscall.MKNODAT, AT_FDCWD, address(path), mode, dev);
+    }
+
+    /** fchmodat(AT_FDCWD, path, mode, 0): chmod(2), which follows a symlink in the last component. */
+    static int chmod(MemorySegment st, MemorySegment path, int mode) {
+        return (int) syscall(st, Syscall.FCHMODAT, AT_FDCWD, address(path), mode, 0);
+    }
+
+    /** utimensat(AT_FDCWD, path, times, flags); times points at two struct timespec. */
+    static int utimensat(MemorySegment st, MemorySegment path, MemorySegment times, int flags) {
+        return (int) syscall(st, Syscall.UTIMENSAT, AT_FDCWD, address(path), address(times), flags);
+    }
+
+    // The l*xattr calls act on a symlink itself, never on what it points to (xattr(7)).
+
+    static int lsetxattr(MemorySegment st, MemorySegment path, MemorySegment name, MemorySegment value,
+            long size, int flags) {
+        return (int) syscall(st, Syscall.LSETXATTR, address(path), address(name), address(value), size, flags, 0);
+    }
+
+    static long lgetxattr(MemorySegment st, MemorySegment path, MemorySegment name, MemorySegment value, long size) {
+        return syscall(st, Syscall.LGETXATTR, address(path), address(name), address(value), size);
+    }
+
+    static long llistxattr(MemorySegment st, MemorySegment path, MemorySegment list, long size) {
+        return syscall(st, Syscall.LLISTXATTR, address(path), address(list), size, 0);
+    }
+
+    // ---- the new mount API (Linux 5.2): fsopen, fsconfig, fsmount, move_mount ----------
+
+    static int fsopen(MemorySegment st, MemorySegment fsName, int flags) {
+        return (int) syscall(st, Syscall.FSOPEN, address(fsName), flags, 0, 0);
+    }
+
+    static int fsconfig(MemorySegment st, int fd, int cmd, MemorySegment key, MemorySegment value, int aux) {
+        return (int) syscall(st, Syscall.FSCONFIG, fd, cmd, address(key), address(value), aux, 0);
+    }
+
+    static int fsmount(MemorySegment st, int fd, int flags, long attrFlags) {
+        return (int) syscall(st, Syscall.FSMOUNT, fd, flags, attrFlags, 0);
+    }
+
+    /** move_mount(from_dfd, from_path, AT_FDCWD, to_path, flags). */
+    static int moveMount(MemorySegment st, int fromFd, MemorySegment fromPath, MemorySegment toPath, int flags) {
+        return (int) syscall(st, Syscall.MOVE_MOUNT, fromFd, address(fromPath), AT_FDCWD, address(toPath), flags, 0);
+    }
+
     static int mount(MemorySegment st, MemorySegment source, MemorySegment target,
             MemorySegment fstype, long flags, MemorySegment data) {
         return (int) syscall(st, Syscall.MOUNT, address(source), address(target),

@@ -31,11 +31,20 @@ enum Syscall {
     PRCTL(157, 167),
     MOUNT(165, 40),
     UMOUNT2(166, 39),
+    LSETXATTR(189, 6),
+    LGETXATTR(192, 9),
+    LLISTXATTR(195, 12),
     OPENAT(257, 56),
     MKNODAT(259, 33),
+    FCHMODAT(268, 53),
     PPOLL(271, 73),
+    UTIMENSAT(280, 88),
     BPF(321, 280),
     PIDFD_SEND_SIGNAL(424, 424),
+    MOVE_MOUNT(429, 429),
+    FSOPEN(430, 430),
+    FSCONFIG(431, 431),
+    FSMOUNT(432, 432),
     PIDFD_OPEN(434, 434);
 
     final long x86_64;

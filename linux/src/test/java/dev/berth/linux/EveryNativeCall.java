@@ -21,6 +21,19 @@ final class EveryNativeCall {
         Path fifo = dir.resolve("fifo");
         FileSystemCalls.mkfifo(fifo, 0600);
         FileSystemCalls.statfsType(dir);
+        Path node = dir.resolve("node");
+        FileSystemCalls.mknod(node, FileSystemCalls.S_IFCHR, 0, 0);
+        Xattrs.set(node, "trusted.berth", new byte[] {1});
+        Xattrs.get(node, "trusted.berth");
+        Xattrs.list(node);
+        FileSystemCalls.chmod(node, 0600);
+        FileSystemCalls.setModifiedTime(node, java.time.Instant.EPOCH);
+        Files.delete(node);
+        try (FsContext overlay = FsContext.open("overlay")) {
+            failing(() -> overlay.setString("lowerdir+", dir.resolve("missing").toString()));
+            failing(() -> overlay.create());
+            failing(() -> overlay.mountOn(dir, 0));
+        }
         failing(() -> FileSystemCalls.mount("none", dir, "berthfs-does-not-exist", 0, null));
         failing(() -> FileSystemCalls.umount2(dir, FileSystemCalls.MNT_DETACH));
         try (Fd fifoEnd = Fd.open(fifo, OpenFlags.O_RDWR | OpenFlags.O_NONBLOCK, 0);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,57 @@ class FileSystemCallsTest {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> FileSystemCalls.mount("none", dir, "berthfs-does-not-exist", 0, null));
         assertEquals("mount `" + dir + "`: ENODEV (No such device)", e.getMessage());
+    }
+
+    @Test
+    void mknodMakesFifosAndDeviceNodesWithTheirNumbers() throws IOException {
+        Path fifo = dir.resolve("fifo");
+        Path whiteout = dir.resolve("whiteout");
+        Path null2 = dir.resolve("null2");
+        FileSystemCalls.mknod(fifo, FileSystemCalls.S_IFIFO | 0600, 0, 0);
+        FileSystemCalls.mknod(whiteout, FileSystemCalls.S_IFCHR, 0, 0);
+        // A minor above 255 exercises the split encoding of new_encode_dev.
+        FileSystemCalls.mknod(null2, FileSystemCalls.S_IFBLK | 0640, 7, 0x12345);
+
+        assertEquals(FileSystemCalls.S_IFIFO, mode(fifo) & FileSystemCalls.S_IFMT);
+        assertEquals(FileSystemCalls.S_IFCHR, mode(whiteout) & FileSystemCalls.S_IFMT);
+        assertEquals(0L, Files.getAttribute(whiteout, "unix:rdev", LinkOption.NOFOLLOW_LINKS), "0/0: a whiteout");
+        assertEquals(FileSystemCalls.S_IFBLK, mode(null2) & FileSystemCalls.S_IFMT);
+        long rdev = (long) Files.getAttribute(null2, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+        // glibc's major(3)/minor(3) decoding of st_rdev.
+        assertEquals(7, ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
+        assertEquals(0x12345, (rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> FileSystemCalls.mknod(fifo, FileSystemCalls.S_IFIFO | 0600, 0, 0));
+        assertEquals("mknod `" + fifo + "`: EEXIST (File exists)", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> FileSystemCalls.mknod(dir.resolve("big"), FileSystemCalls.S_IFCHR, 4096, 0));
+    }
+
+    @Test
+    void chmodAndModifiedTimeNeverOpenAFifoOrFollowASymlink() throws IOException {
+        Path fifo = dir.resolve("fifo");
+        FileSystemCalls.mknod(fifo, FileSystemCalls.S_IFIFO | 0600, 0, 0);
+        Path link = Files.createSymbolicLink(dir.resolve("link"), fifo);
+        java.time.Instant fifoTime = java.time.Instant.parse("2001-02-03T04:05:06.123456789Z");
+        java.time.Instant linkTime = java.time.Instant.parse("1999-12-31T23:59:59Z");
+
+        // Java's own NOFOLLOW chmod and setTimes open the file: on a fifo they block forever.
+        FileSystemCalls.chmod(fifo, 04751);
+        FileSystemCalls.setModifiedTime(fifo, fifoTime);
+        FileSystemCalls.setModifiedTime(link, linkTime);
+
+        assertEquals(FileSystemCalls.S_IFIFO | 04751, mode(fifo));
+        assertEquals(fifoTime, Files.getLastModifiedTime(fifo, LinkOption.NOFOLLOW_LINKS).toInstant());
+        assertEquals(linkTime, Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toInstant());
+        SyscallException e = assertThrows(SyscallException.class,
+                () -> FileSystemCalls.setModifiedTime(dir.resolve("missing"), linkTime));
+        assertEquals("utimensat `" + dir.resolve("missing") + "`: ENOENT (No such file or directory)", e.getMessage());
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     }
 
     @Test

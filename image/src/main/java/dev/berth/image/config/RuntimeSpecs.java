@@ -40,6 +40,16 @@ public final class RuntimeSpecs {
      *         group cannot be resolved in the rootfs
      */
     public static Spec fromImage(ImageConfig image, Path rootfs, Overrides overrides) throws ImageConfigException {
+        return fromImage(image, rootfs, rootfs.toString(), overrides);
+    }
+
+    /**
+     * As {@link #fromImage(ImageConfig, Path, Overrides)}, with root.path set to {@code rootPath}:
+     * a bundle's config.json says "rootfs", relative to the bundle (runtime-spec config.md allows it,
+     * and the bundle can then be moved), while users and groups are still looked up in {@code rootfs}.
+     */
+    public static Spec fromImage(ImageConfig image, Path rootfs, String rootPath, Overrides overrides)
+            throws ImageConfigException {
         Overrides given = overrides == null ? Overrides.NONE : overrides;
         Spec base = DefaultSpec.create(false);
         Process defaults = base.process();
@@ -48,7 +58,7 @@ public final class RuntimeSpecs {
                 env(image.env(), given.env()), cwd(image, given), defaults.capabilities(), defaults.rlimits(),
                 defaults.noNewPrivileges(), null, null, null, null, null);
         // Docker gives containers a writable root; a read-only one is an explicit user choice.
-        Root root = new Root(rootfs.toString(), false);
+        Root root = new Root(rootPath, false);
         return new Spec(base.ociVersion(), process, root, base.hostname(), base.domainname(), base.mounts(),
                 base.hooks(), annotations(image), base.linux());
     }

@@ -1,10 +1,9 @@
 package dev.berth.image.layer;
 
-/**
- * What to do with character/block device and fifo entries. The JVM cannot mknod(2) or
- * mkfifo(3), so they cannot be created here.
- */
+/** What to do with character/block device and fifo entries. */
 public enum DeviceHandling {
+    /** Create them with mknod(2) (needs root), with the entry's numbers, owner and mode. */
+    CREATE,
     /** Fail with {@link UnsupportedLayerException} naming the entry. */
     REFUSE,
     /** Skip the entry and list it in {@link UnpackResult#skipped()}. */

@@ -1,47 +1,47 @@
 package dev.berth.image.layer;
 
+import dev.berth.image.store.Digest;
+import dev.berth.linux.FileSystemCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Unpacks one OCI image layer (a tar, optionally gzip-compressed) into a directory, never writing
- * outside it. See the OCI image spec, layer.md, for the changeset and whiteout format.
+ * Unpacks one OCI image layer (a tar, optionally gzip- or zstd-compressed) into a directory,
+ * never writing outside it. See the OCI image spec, layer.md, for the changeset and whiteout
+ * format.
  *
- * <p>Must run as root: ownership is applied with chown. Not thread-safe per target.
+ * <p>Must run as root: ownership is applied with chown, device nodes made with mknod(2), and
+ * trusted.* xattrs need CAP_SYS_ADMIN. Not thread-safe per target.
  */
 public final class LayerUnpacker {
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE_MARKER = ".wh..wh..opq";
-    private static final String XATTR_PAX_PREFIX = "SCHILY.xattr.";
-    private static final String USER_XATTR_PREFIX = "user.";
 
     private final Path root;
     private final Mode mode;
     private final DeviceHandling deviceHandling;
     /** Paths written by this layer: an opaque marker only hides what earlier layers left. */
     private final Set<Path> writtenByThisLayer = new HashSet<>();
-    /** Directory mtimes are set last: creating children afterwards would change them again. */
-    private final List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
+    /** OVERLAY mode: the 0/0 devices this layer made, which a later entry of it may replace. */
+    private final Set<Path> whiteoutDevices = new HashSet<>();
+    private final EntryMetadata metadata;
     private final List<Path> whiteouts = new ArrayList<>();
     private final List<Path> opaqueDirectories = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
@@ -50,19 +50,21 @@ public final class LayerUnpacker {
         this.root = root;
         this.mode = mode;
         this.deviceHandling = deviceHandling;
+        this.metadata = new EntryMetadata(skipped);
     }
 
-    /** Unpacks {@code layer} into {@code target}, refusing device and fifo entries. */
+    /** Unpacks {@code layer} into {@code target}, creating device and fifo entries. */
     public static UnpackResult unpack(InputStream layer, Path target, Mode mode) throws IOException {
-        return unpack(layer, target, mode, DeviceHandling.REFUSE);
+        return unpack(layer, target, mode, DeviceHandling.CREATE);
     }
 
     /**
-     * Unpacks {@code layer} (plain or gzip tar, detected by magic bytes) into the existing
-     * directory {@code target}.
+     * Unpacks {@code layer} (plain, gzip or zstd tar, detected by magic bytes) into the existing
+     * directory {@code target}. The whole uncompressed stream is read, to its end, so that
+     * {@link UnpackResult#diffId()} covers any padding after the tar's end-of-archive blocks.
      *
      * @throws UnsafeLayerException      an entry would escape {@code target}
-     * @throws UnsupportedLayerException zstd compression, or a device/fifo under REFUSE
+     * @throws UnsupportedLayerException a device/fifo under REFUSE, or an unknown entry type
      * @throws LayerException            any other malformed entry
      */
     public static UnpackResult unpack(InputStream layer, Path target, Mode mode, DeviceHandling devices)
@@ -73,17 +75,24 @@ public final class LayerUnpacker {
             throw new LayerException("unpack target '" + target + "' is not a directory");
         }
         LayerUnpacker unpacker = new LayerUnpacker(root, mode, devices);
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(Decompression.detect(layer))) {
+        // The digest sits between decompression and tar: a diff_id is the sha256 of the
+        // uncompressed tar (image-spec config.md, rootfs.diff_ids).
+        DigestInputStream uncompressed = new DigestInputStream(Decompression.detect(layer), sha256());
+        try (XattrTarInputStream tar = new XattrTarInputStream(uncompressed)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 unpacker.apply(entry, tar);
             }
+            // Tar writers pad to a record size (10240 bytes for GNU tar and commons-compress)
+            // beyond the two zero blocks the reader stops at; those bytes are part of the diff_id.
+            uncompressed.transferTo(OutputStream.nullOutputStream());
         }
-        unpacker.applyDirectoryTimes();
-        return new UnpackResult(unpacker.whiteouts, unpacker.opaqueDirectories, unpacker.skipped);
+        unpacker.metadata.applyDirectoryTimes();
+        Digest diffId = new Digest("sha256", HexFormat.of().formatHex(uncompressed.getMessageDigest().digest()));
+        return new UnpackResult(unpacker.whiteouts, unpacker.opaqueDirectories, unpacker.skipped, diffId);
     }
 
-    private void apply(TarArchiveEntry entry, InputStream content) throws IOException {
+    private void apply(TarArchiveEntry entry, XattrTarInputStream tar) throws IOException {
         String name = entry.getName();
         List<String> parts = SafePaths.components("entry", name);
         if (parts.isEmpty()) {
@@ -96,15 +105,19 @@ public final class LayerUnpacker {
         } else if (base.startsWith(WHITEOUT_PREFIX)) {
             whiteout(parts, base.substring(WHITEOUT_PREFIX.length()), name);
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-            device(entry, parts);
+            device(entry, parts, tar);
         } else {
             Path path = SafePaths.resolveParentsSafely(root, parts, name, true);
-            createEntry(entry, parts, path, content);
-            // Implicit parents count too, or a later opaque marker above them would delete them.
-            for (Path p = path; !p.equals(root); p = p.getParent()) {
-                writtenByThisLayer.add(p);
-            }
-            applyMetadata(entry, path);
+            createEntry(entry, parts, path, tar);
+            markWritten(path);
+            metadata.apply(entry, path, tar.xattrs(entry));
+        }
+    }
+
+    /** Implicit parents count too, or a later opaque marker above them would delete them. */
+    private void markWritten(Path path) {
+        for (Path p = path; !p.equals(root); p = p.getParent()) {
+            writtenByThisLayer.add(p);
         }
     }
 
@@ -114,29 +127,23 @@ public final class LayerUnpacker {
         if (entry.isDirectory()) {
             BasicFileAttributes existing = SafePaths.attributesOrNull(path);
             if (existing == null || !existing.isDirectory()) {
+                boolean replacesWhiteout = whiteoutDevices.remove(path);
                 removeExisting(path);
                 Files.createDirectory(path);
+                if (replacesWhiteout) {
+                    // Deleted then re-created in one layer: the lower directory's children must
+                    // stay hidden, which in an upper directory takes the opaque xattr.
+                    markOpaque(path);
+                }
             }
         } else if (entry.isSymbolicLink()) {
             SafePaths.checkSymlinkTarget(parts, entry.getLinkName(), name);
-            removeExisting(path);
+            replace(path);
             Files.createSymbolicLink(path, path.getFileSystem().getPath(entry.getLinkName()));
         } else if (entry.isLink()) {
-            Path source = SafePaths.resolveParentsSafely(root,
-                    SafePaths.components("hardlink '" + name + "' to", entry.getLinkName()), name, false);
-            BasicFileAttributes sourceAttrs = SafePaths.attributesOrNull(source);
-            if (sourceAttrs == null || sourceAttrs.isDirectory() || source.equals(root)) {
-                throw new LayerException("hardlink '" + name + "': target '" + entry.getLinkName()
-                        + "' does not exist in the layer root or is a directory");
-            }
-            if (source.equals(path)) {
-                throw new LayerException("hardlink '" + name + "': links to itself");
-            }
-            removeExisting(path);
-            // link(2) on Linux does not follow a symlink source, so this links the entry itself.
-            Files.createLink(path, source);
+            createHardlink(entry, path);
         } else if (entry.isFile()) {
-            removeExisting(path);
+            replace(path);
             // CREATE_NEW is O_CREAT|O_EXCL: fails rather than following a symlink planted here.
             try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -148,14 +155,50 @@ public final class LayerUnpacker {
         }
     }
 
-    private void device(TarArchiveEntry entry, List<String> parts) throws IOException {
+    private void createHardlink(TarArchiveEntry entry, Path path) throws IOException {
+        String name = entry.getName();
+        Path source = SafePaths.resolveParentsSafely(root,
+                SafePaths.components("hardlink '" + name + "' to", entry.getLinkName()), name, false);
+        BasicFileAttributes sourceAttrs = SafePaths.attributesOrNull(source);
+        if (sourceAttrs == null || sourceAttrs.isDirectory() || source.equals(root)) {
+            throw new LayerException("hardlink '" + name + "': target '" + entry.getLinkName()
+                    + "' does not exist in the layer root or is a directory");
+        }
+        if (source.equals(path)) {
+            throw new LayerException("hardlink '" + name + "': links to itself");
+        }
+        replace(path);
+        // link(2) on Linux does not follow a symlink source, so this links the entry itself.
+        Files.createLink(path, source);
+    }
+
+    /** Clears the way for a non-directory entry (a whiteout device of this layer included). */
+    private void replace(Path path) throws IOException {
+        whiteoutDevices.remove(path);
+        removeExisting(path);
+    }
+
+    private void device(TarArchiveEntry entry, List<String> parts, XattrTarInputStream tar) throws IOException {
         String kind = entry.isFIFO() ? "fifo" : entry.isCharacterDevice() ? "character device" : "block device";
         String note = kind + " '" + entry.getName() + "' (" + entry.getDevMajor() + ":" + entry.getDevMinor() + ")";
-        if (deviceHandling == DeviceHandling.REFUSE) {
-            throw new UnsupportedLayerException(note + ": the JVM cannot mknod(2); unpack with DeviceHandling.SKIP");
+        switch (deviceHandling) {
+            case REFUSE -> throw new UnsupportedLayerException(note
+                    + ": device and fifo entries are refused; unpack with DeviceHandling.CREATE or SKIP");
+            case SKIP -> {
+                SafePaths.resolveParentsSafely(root, parts, entry.getName(), true);
+                skipped.add(note + " skipped as asked");
+            }
+            case CREATE -> {
+                Path path = SafePaths.resolveParentsSafely(root, parts, entry.getName(), true);
+                int type = entry.isFIFO() ? FileSystemCalls.S_IFIFO
+                        : entry.isCharacterDevice() ? FileSystemCalls.S_IFCHR : FileSystemCalls.S_IFBLK;
+                replace(path);
+                // Permission bits only: the umask applies here, the exact mode comes with the metadata.
+                FileSystemCalls.mknod(path, type | 0600, entry.getDevMajor(), entry.getDevMinor());
+                markWritten(path);
+                metadata.apply(entry, path, tar.xattrs(entry));
+            }
         }
-        SafePaths.resolveParentsSafely(root, parts, entry.getName(), true);
-        skipped.add(note + " skipped: mknod is not available to the JVM");
     }
 
     private void whiteout(List<String> parts, String hiddenName, String entryName) throws IOException {
@@ -164,18 +207,34 @@ public final class LayerUnpacker {
         }
         List<String> hiddenParts = new ArrayList<>(parts.subList(0, parts.size() - 1));
         hiddenParts.add(hiddenName);
-        Path hidden = SafePaths.resolveParentsSafely(root, hiddenParts, entryName, false);
-        if (mode == Mode.OVERLAY) {
-            whiteouts.add(root.relativize(hidden));
-        } else {
-            removeExisting(hidden);
+        if (mode == Mode.FLATTEN) {
+            removeExisting(SafePaths.resolveParentsSafely(root, hiddenParts, entryName, false));
+            return;
         }
+        // OVERLAY: the marker lives in this layer's own directory, so its parents are made here.
+        Path hidden = SafePaths.resolveParentsSafely(root, hiddenParts, entryName, true);
+        whiteouts.add(root.relativize(hidden));
+        BasicFileAttributes existing = SafePaths.attributesOrNull(hidden);
+        if (existing != null && writtenByThisLayer.contains(hidden)) {
+            // layer.md: a whiteout hides only what lower layers hold, never its own layer's entry.
+            // That entry already hides a lower non-directory; a directory must also turn opaque
+            // for the lower directory's children to stay hidden.
+            if (existing.isDirectory()) {
+                markOpaque(hidden);
+            }
+            return;
+        }
+        removeExisting(hidden);
+        // overlayfs.rst: "A whiteout is created as a character device with 0/0 device number".
+        FileSystemCalls.mknod(hidden, FileSystemCalls.S_IFCHR, 0, 0);
+        whiteoutDevices.add(hidden);
     }
 
     private void opaque(List<String> parts, String entryName) throws IOException {
         Path directory = SafePaths.resolveParentsSafely(root, parts, entryName, true).getParent();
         if (mode == Mode.OVERLAY) {
             opaqueDirectories.add(root.relativize(directory));
+            markOpaque(directory);
             return;
         }
         try (var children = Files.list(directory)) {
@@ -187,62 +246,13 @@ public final class LayerUnpacker {
         }
     }
 
-    private void applyMetadata(TarArchiveEntry entry, Path path) throws IOException {
-        if (entry.isLink()) {
-            // A hardlink shares the source's inode: re-applying owner/mode here would chown(2) it
-            // again, which clears set-user-ID/set-group-ID bits the source entry just set.
-            return;
-        }
-        boolean symlink = entry.isSymbolicLink();
-        // lchown(2): with NOFOLLOW_LINKS the owner of a symlink itself is changed, not its target.
-        Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
-        if (!symlink) {
-            // After chown: chown(2) clears the set-user-ID and set-group-ID bits.
-            // unix:mode (chmod) rather than PosixFilePermissions, which cannot carry 07000 bits.
-            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
-            applyXattrs(entry, path);
-        }
-        FileTime mtime = FileTime.from(entry.getLastModifiedTime().toInstant());
-        if (entry.isDirectory()) {
-            directoryTimes.add(Map.entry(path, mtime));
-        } else {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(mtime, null, null);
-        }
-    }
-
-    private void applyXattrs(TarArchiveEntry entry, Path path) throws IOException {
-        for (Map.Entry<String, String> header : entry.getExtraPaxHeaders().entrySet()) {
-            if (!header.getKey().startsWith(XATTR_PAX_PREFIX)) {
-                continue;
-            }
-            String xattr = header.getKey().substring(XATTR_PAX_PREFIX.length());
-            if (!xattr.startsWith(USER_XATTR_PREFIX)) {
-                // UserDefinedFileAttributeView only reaches the user.* namespace (security.capability,
-                // trusted.*, system.* need setxattr(2) directly: a later linux-module step).
-                skipped.add("xattr '" + xattr + "' of '" + entry.getName() + "' skipped: only user.* is supported");
-                continue;
-            }
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(path,
-                    UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            // PAX values are UTF-8 (POSIX pax, "header.value"); commons-compress decoded them as such.
-            view.write(xattr.substring(USER_XATTR_PREFIX.length()),
-                    ByteBuffer.wrap(header.getValue().getBytes(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private void applyDirectoryTimes() throws IOException {
-        for (Map.Entry<Path, FileTime> dir : directoryTimes.reversed()) {
-            if (Files.isDirectory(dir.getKey(), LinkOption.NOFOLLOW_LINKS)) {
-                Files.getFileAttributeView(dir.getKey(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(dir.getValue(), null, null);
-            }
-        }
+    /** overlayfs.rst: "A directory is made opaque by setting the xattr trusted.overlay.opaque to y". */
+    private static void markOpaque(Path directory) throws LayerException {
+        EntryMetadata.setXattr(directory, "trusted.overlay.opaque", new byte[] {'y'}, directory.toString());
     }
 
     /** Deletes whatever is at {@code path}, recursively, never following symlinks. */
-    private void removeExisting(Path path) throws IOException {
+    private static void removeExisting(Path path) throws IOException {
         BasicFileAttributes attrs = SafePaths.attributesOrNull(path);
         if (attrs == null) {
             return;
@@ -268,5 +278,14 @@ public final class LayerUnpacker {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java SE platform must provide SHA-256 (MessageDigest javadoc).
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
     }
 }

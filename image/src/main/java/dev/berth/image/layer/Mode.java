@@ -4,16 +4,15 @@ package dev.berth.image.layer;
 public enum Mode {
     /**
      * Apply whiteouts to what earlier layers left in the target by deleting, leave no marker
-     * files: the target ends up as the flattened root filesystem ({@code image unpack}).
+     * files: the target ends up as the flattened root filesystem ({@code image unpack}, or a
+     * copy snapshot).
      */
     FLATTEN,
     /**
-     * The target is this layer's own (empty) overlayfs lower/upper directory. Overlayfs expresses
-     * a whiteout as a 0/0 character device and an opaque directory as the
-     * {@code trusted.overlay.opaque="y"} xattr (Documentation/filesystems/overlayfs.rst); Java can
-     * neither mknod nor set trusted.* xattrs, and berth's JVM never forks a helper. So no markers
-     * are written: the whiteouts and opaque directories are returned in {@link UnpackResult} for
-     * a later privileged step (the linux module) to apply.
+     * The target is this layer's own (empty) overlayfs upper directory, and whiteouts become
+     * overlayfs' own markers (Documentation/filesystems/overlayfs.rst, "whiteouts and opaque
+     * directories"): a whiteout is a 0/0 character device, an opaque directory carries the xattr
+     * {@code trusted.overlay.opaque="y"}. Both are also listed in {@link UnpackResult}.
      */
     OVERLAY
 }

@@ -59,12 +59,16 @@ public final class BundleWriter {
         return manifest;
     }
 
-    private static void writeConfig(ContentStore store, Descriptor configDescriptor, Path rootfs, Path configJson)
+    /**
+     * Writes {@code configJson} for the image config {@code configDescriptor}, with root.path
+     * "rootfs" (relative to the bundle); users are resolved in {@code rootfs}.
+     */
+    public static void writeConfig(ContentStore store, Descriptor configDescriptor, Path rootfs, Path configJson)
             throws IOException {
         Spec spec;
         try {
             ImageConfig image = ImageConfigReader.read(store.path(configDescriptor.digest()));
-            spec = RuntimeSpecs.fromImage(image, rootfs, Overrides.NONE);
+            spec = RuntimeSpecs.fromImage(image, rootfs, "rootfs", Overrides.NONE);
         } catch (ImageConfigException e) {
             throw new LayoutException("image config " + configDescriptor.digest() + ": " + e.getMessage(), e);
         }

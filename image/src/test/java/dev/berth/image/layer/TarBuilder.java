@@ -16,25 +16,25 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Builds layer tars in memory, including malicious ones (names are written verbatim). */
-final class TarBuilder {
-    static final Instant MTIME = Instant.parse("2020-01-02T03:04:05Z");
+public final class TarBuilder {
+    public static final Instant MTIME = Instant.parse("2020-01-02T03:04:05Z");
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
 
-    TarBuilder() {
+    public TarBuilder() {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    TarBuilder dir(String name, int mode) {
+    public TarBuilder dir(String name, int mode) {
         return add(entry(name, TarConstants.LF_DIR, e -> e.setMode(mode)), null);
     }
 
-    TarBuilder file(String name, String content) {
+    public TarBuilder file(String name, String content) {
         return file(name, content, 0644, e -> { });
     }
 
-    TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> extra) {
+    public TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> extra) {
         byte[] data = content.getBytes(StandardCharsets.UTF_8);
         TarArchiveEntry e = entry(name, TarConstants.LF_NORMAL, x -> {
             x.setMode(mode);
@@ -44,19 +44,55 @@ final class TarBuilder {
         return add(e, data);
     }
 
-    TarBuilder symlink(String name, String target) {
+    public TarBuilder symlink(String name, String target) {
         return add(entry(name, TarConstants.LF_SYMLINK, e -> e.setLinkName(target)), null);
     }
 
-    TarBuilder hardlink(String name, String target) {
+    public TarBuilder hardlink(String name, String target) {
         return add(entry(name, TarConstants.LF_LINK, e -> e.setLinkName(target)), null);
     }
 
-    TarBuilder charDevice(String name, int major, int minor) {
+    public TarBuilder charDevice(String name, int major, int minor) {
         return add(entry(name, TarConstants.LF_CHR, e -> {
             e.setDevMajor(major);
             e.setDevMinor(minor);
         }), null);
+    }
+
+    public TarBuilder blockDevice(String name, int major, int minor) {
+        return add(entry(name, TarConstants.LF_BLK, e -> {
+            e.setDevMajor(major);
+            e.setDevMinor(minor);
+        }), null);
+    }
+
+    public TarBuilder fifo(String name, int mode) {
+        return add(entry(name, TarConstants.LF_FIFO, e -> e.setMode(mode)), null);
+    }
+
+    /**
+     * A PAX extended header ('x') with these records as raw bytes, for the entry added next: what
+     * Go's archive/tar writes for binary xattrs, and what commons-compress' own writer cannot
+     * (its addPaxHeader takes Strings and encodes them as UTF-8).
+     */
+    public TarBuilder rawPaxHeader(String forName, java.util.Map<String, byte[]> records) {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (var record : records.entrySet()) {
+            byte[] key = (" " + record.getKey() + "=").getBytes(StandardCharsets.UTF_8);
+            int bodyLength = key.length + record.getValue().length + 1;
+            // The length prefix counts itself: grow it until the total is consistent.
+            int length = bodyLength + 1;
+            while (String.valueOf(length).length() + bodyLength != length) {
+                length = String.valueOf(length).length() + bodyLength;
+            }
+            content.writeBytes(String.valueOf(length).getBytes(StandardCharsets.US_ASCII));
+            content.writeBytes(key);
+            content.writeBytes(record.getValue());
+            content.write('\n');
+        }
+        byte[] data = content.toByteArray();
+        return add(entry("PaxHeaders/" + forName, TarConstants.LF_PAX_EXTENDED_HEADER_LC,
+                e -> e.setSize(data.length)), data);
     }
 
     private static TarArchiveEntry entry(String name, byte type, Consumer<TarArchiveEntry> setup) {
@@ -80,7 +116,7 @@ final class TarBuilder {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         try {
             tar.finish();
             tar.close();
@@ -90,11 +126,11 @@ final class TarBuilder {
         return bytes.toByteArray();
     }
 
-    InputStream stream() {
+    public InputStream stream() {
         return new ByteArrayInputStream(bytes());
     }
 
-    InputStream gzipStream() {
+    public InputStream gzipStream() {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (OutputStream out = new GZIPOutputStream(gz)) {
             out.write(bytes());

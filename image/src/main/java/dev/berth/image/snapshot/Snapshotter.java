@@ -1,0 +1,66 @@
+package dev.berth.image.snapshot;
+
+import dev.berth.image.layer.Mode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Layered filesystem snapshots, as containerd's snapshotters define them: the snapshotter keeps
+ * directories and metadata and returns the {@link MountSpec}s that assemble a snapshot; the
+ * caller mounts them (see {@link Mounter}). Committed snapshots are immutable and named (by
+ * chain id, for image layers); active ones are writable and keyed; views are read-only.
+ *
+ * <p>Implementations keep their state on disk under a root that several processes may share;
+ * every change is atomic: a failed operation leaves no directory or metadata behind.
+ */
+public interface Snapshotter {
+
+    /**
+     * Creates a writable snapshot on top of the committed {@code parent} (or empty).
+     *
+     * @throws SnapshotExistsException {@code key} is taken
+     * @throws SnapshotException       the parent is missing or not committed
+     */
+    List<MountSpec> prepare(String key, Optional<String> parent) throws IOException;
+
+    /** Creates a read-only view of the committed {@code parent}. */
+    List<MountSpec> view(String key, String parent) throws IOException;
+
+    /** The mounts of an existing snapshot of any kind. */
+    List<MountSpec> mounts(String key) throws IOException;
+
+    /**
+     * Turns the active snapshot {@code key} into the committed snapshot {@code name}; the key is
+     * gone afterwards.
+     *
+     * @throws SnapshotExistsException {@code name} exists already (the active snapshot is kept)
+     */
+    void commit(String name, String key) throws IOException;
+
+    /** Removes a snapshot and its directory; refuses one that is the parent of others. */
+    void remove(String key) throws IOException;
+
+    Optional<SnapshotInfo> stat(String key) throws IOException;
+
+    List<SnapshotInfo> list() throws IOException;
+
+    /** Where a layer is unpacked for the active snapshot {@code key} (overlay: its upper dir). */
+    Path unpackDirectory(String key) throws IOException;
+
+    /** How a layer must be unpacked into {@link #unpackDirectory}. */
+    Mode unpackMode();
+
+    Usage usage(String key) throws IOException;
+
+    /**
+     * Removes every committed snapshot that is neither in {@code keepCommitted}, nor an ancestor of
+     * one, nor an ancestor of any active or view snapshot; also sweeps directories that no
+     * metadata refers to (left by a crash).
+     *
+     * @return the keys removed
+     */
+    Set<String> gc(Set<String> keepCommitted) throws IOException;
+}
