@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** Short builders for the picocli model, so each verb reads like its usage text. */
-final class Args {
+public final class Args {
     /**
      * The factory every model of ours is created with. picocli's default one looks up
      * groovy.lang.Closure in its static initialiser: a class lookup that fails, and so opens and
@@ -19,7 +19,7 @@ final class Args {
      * (-Xlog:class+init: ~6 ms cold, most of it opening the jars). We never need it: the model is
      * built by hand, without annotations; anything that still asks gets picocli's default.
      */
-    static final IFactory FACTORY = new IFactory() {
+    public static final IFactory FACTORY = new IFactory() {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             return CommandLine.defaultFactory().create(type);
@@ -37,23 +37,23 @@ final class Args {
     }
 
     /** The top-level command (no verb object). */
-    static CommandSpec command() {
+    public static CommandSpec command() {
         return CommandSpec.wrapWithoutInspection(null, FACTORY);
     }
 
-    static CommandSpec command(Verb verb, String name, String description) {
+    public static CommandSpec command(Object verb, String name, String description) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(verb, FACTORY).name(name);
         spec.usageMessage().description(description);
         return spec;
     }
 
     /** A boolean flag (arity 0). */
-    static OptionSpec flag(String description, String... names) {
+    public static OptionSpec flag(String description, String... names) {
         return OptionSpec.builder(names).type(boolean.class).arity("0").description(description).build();
     }
 
     /** An option taking one value converted to {@code type}. */
-    static OptionSpec option(Class<?> type, String label, String description, String... names) {
+    public static OptionSpec option(Class<?> type, String label, String description, String... names) {
         OptionSpec.Builder option = OptionSpec.builder(names).type(type).arity("1").paramLabel(label).description(description);
         if (type == Path.class) {
             option.converters(PATH);
@@ -62,13 +62,13 @@ final class Args {
     }
 
     /** An option that may be repeated, each time with one value converted to {@code element}. */
-    static OptionSpec repeatable(Class<?> element, String label, String description, String... names) {
+    public static OptionSpec repeatable(Class<?> element, String label, String description, String... names) {
         return OptionSpec.builder(names).type(List.class).auxiliaryTypes(element).arity("1")
                 .paramLabel(label).description(description).build();
     }
 
     /** Every argument from {@code index} on, whatever it looks like (see {@link #stopAtFirstPositional}). */
-    static PositionalParamSpec rest(int index, String label, String description) {
+    public static PositionalParamSpec rest(int index, String label, String description) {
         return PositionalParamSpec.builder().index(index + "..*").arity("0..*").type(List.class)
                 .auxiliaryTypes(String.class).paramLabel(label).description(description).build();
     }
@@ -78,29 +78,41 @@ final class Args {
      * stop at it (Go's flag package; exec and ps set SkipArgReorder): in {@code exec ID ls -l} and
      * {@code ps ID -o pid} the "-l" and "-o" belong to the command, not to berth.
      */
-    static CommandSpec stopAtFirstPositional(CommandSpec spec) {
+    public static CommandSpec stopAtFirstPositional(CommandSpec spec) {
         spec.parser().stopAtPositional(true);
         return spec;
     }
 
     /** The values of a repeatable option or {@link #rest} parameter; empty when absent. */
-    static <T> List<T> values(ArgSpec arg) {
+    public static <T> List<T> values(ArgSpec arg) {
         List<T> values = arg.getValue();
         return values == null ? List.of() : values;
     }
 
     /** The {@code <container-id>} every container verb takes first. */
-    static PositionalParamSpec containerId(String description) {
+    public static PositionalParamSpec containerId(String description) {
         return PositionalParamSpec.builder().index("0").arity("1").required(true).type(String.class)
                 .paramLabel("<container-id>").description(description).build();
     }
 
-    static boolean isSet(OptionSpec flag) {
+    /** The one positional parameter at {@code index}; {@code required} or optional. */
+    public static PositionalParamSpec positional(int index, String label, String description, boolean required) {
+        return PositionalParamSpec.builder().index(Integer.toString(index)).arity(required ? "1" : "0..1")
+                .required(required).type(String.class).paramLabel(label).description(description).build();
+    }
+
+    /** Every positional parameter from {@code index} on, at least one. */
+    public static PositionalParamSpec some(int index, String label, String description) {
+        return PositionalParamSpec.builder().index(index + "..*").arity("1..*").required(true).type(List.class)
+                .auxiliaryTypes(String.class).paramLabel(label).description(description).build();
+    }
+
+    public static boolean isSet(OptionSpec flag) {
         return Boolean.TRUE.equals(flag.getValue());
     }
 
     /** The parsed value, or its default when the argument was absent. */
-    static <T> T value(ArgSpec arg) {
+    public static <T> T value(ArgSpec arg) {
         return arg.getValue();
     }
 }

@@ -46,6 +46,11 @@ final class LogOutput {
                 debug ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, stderr);
     }
 
+    /** Log lines of {@code threshold} and above to {@code stderr}, as text (bin/berth). */
+    static void configure(System.Logger.Level threshold, PrintStream stderr) {
+        current = new LogOutput(null, Format.TEXT, threshold, stderr);
+    }
+
     static LogOutput current() {
         return current;
     }

@@ -1,0 +1,144 @@
+package dev.berth.image.service;
+
+import dev.berth.image.config.ConfigSummary;
+import dev.berth.image.config.ImageConfigException;
+import dev.berth.image.config.ImageConfigReader;
+import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.manifest.Index;
+import dev.berth.image.manifest.Manifest;
+import dev.berth.image.manifest.ManifestException;
+import dev.berth.image.manifest.ManifestReader;
+import dev.berth.image.manifest.MediaTypes;
+import dev.berth.image.manifest.Platform;
+import dev.berth.image.names.ImageNames;
+import dev.berth.image.names.ImageRecord;
+import dev.berth.image.store.ContentStore;
+import dev.berth.image.store.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Finds local images by name or ID and reads their manifests and configs from the content store.
+ * An argument is tried as a name first (normalised, so {@code busybox} finds
+ * {@code docker.io/library/busybox:latest}), then as an ID: a prefix of the config digest
+ * (what {@code docker images} shows) or of the manifest digest, with or without {@code sha256:}.
+ */
+final class ImageResolver {
+    /** Manifests and configs are read into memory; containerd caps them the same way. */
+    private static final long MAX_DOCUMENT_SIZE = 4L << 20;
+    /** Shorter ID prefixes match too much to be useful (docker accepts any unique prefix). */
+    private static final int MIN_ID_PREFIX = 4;
+
+    private final ContentStore store;
+    private final ImageNames names;
+    private final Function<String, String> normaliser;
+
+    /** {@code normaliser} turns what a user typed into a stored name, or throws IllegalArgumentException. */
+    ImageResolver(ContentStore store, ImageNames names, Function<String, String> normaliser) {
+        this.store = store;
+        this.names = names;
+        this.normaliser = normaliser;
+    }
+
+    /** The image {@code nameOrId} denotes, resolved to {@code platform}. */
+    LocalImage find(String nameOrId, Platform platform) throws IOException {
+        ImageRecord named = byName(nameOrId);
+        if (named != null) {
+            return load(named.target(), platform);
+        }
+        return byId(nameOrId, platform);
+    }
+
+    /** The record of a name, or null if {@code nameOrId} is not a (known) name. */
+    ImageRecord byName(String nameOrId) throws IOException {
+        String name;
+        try {
+            name = normaliser.apply(nameOrId);
+        } catch (IllegalArgumentException notAName) {
+            return null;
+        }
+        return names.get(name).orElse(null);
+    }
+
+    /** Every named image resolved to {@code platform}, one entry per distinct target. */
+    List<LocalImage> all(Platform platform) throws IOException {
+        List<LocalImage> images = new ArrayList<>();
+        Set<Digest> seen = new LinkedHashSet<>();
+        for (ImageRecord record : names.list()) {
+            if (seen.add(record.target().digest())) {
+                images.add(load(record.target(), platform));
+            }
+        }
+        return images;
+    }
+
+    /** Reads {@code top} (resolving an index to {@code platform}) and names it with every name pointing at it. */
+    LocalImage load(Descriptor top, Platform platform) throws IOException {
+        Descriptor manifestDescriptor = top;
+        if (MediaTypes.isIndex(top.mediaType())) {
+            manifestDescriptor = readIndex(top).select(platform);
+        }
+        Manifest manifest = readManifest(manifestDescriptor);
+        ConfigSummary config;
+        try {
+            config = ImageConfigReader.summary(read(manifest.config()), manifest.config().digest().toString());
+        } catch (ImageConfigException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+        List<String> imageNames = names.byDigest(top.digest()).stream().map(ImageRecord::name).toList();
+        return new LocalImage(imageNames, top, manifestDescriptor, manifest, config);
+    }
+
+    Index readIndex(Descriptor d) throws IOException {
+        return parse(d, ManifestReader::readIndex);
+    }
+
+    Manifest readManifest(Descriptor d) throws IOException {
+        return parse(d, ManifestReader::readManifest);
+    }
+
+    private LocalImage byId(String id, Platform platform) throws IOException {
+        String prefix = id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
+        if (prefix.length() < MIN_ID_PREFIX || !prefix.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new ImageException("no such image: " + id);
+        }
+        List<LocalImage> matches = new ArrayList<>();
+        for (LocalImage image : all(platform)) {
+            if (image.id().hex().startsWith(prefix) || image.top().digest().hex().startsWith(prefix)) {
+                matches.add(image);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new ImageException("no such image: " + id);
+        }
+        if (matches.size() > 1) {
+            throw new ImageException("image ID prefix '" + id + "' is ambiguous: it matches "
+                    + matches.stream().map(i -> i.id().hex().substring(0, 12)).toList());
+        }
+        return matches.getFirst();
+    }
+
+    private <T> T parse(Descriptor d, Function<byte[], T> reader) throws IOException {
+        byte[] bytes = read(d);
+        try {
+            return reader.apply(bytes);
+        } catch (ManifestException e) {
+            throw new ImageException(d.digest() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] read(Descriptor d) throws IOException {
+        if (d.size() > MAX_DOCUMENT_SIZE) {
+            throw new ImageException(d.digest() + ": " + d.mediaType() + " of " + d.size()
+                    + " bytes exceeds the " + MAX_DOCUMENT_SIZE + "-byte limit");
+        }
+        try (InputStream in = store.open(d.digest())) {
+            return in.readAllBytes();
+        }
+    }
+}
