@@ -37,6 +37,7 @@ public final class ImageService {
     private final ImageNames names;
     private final ImageResolver resolver;
     private final RegistryOptions registryOptions;
+    private final GcLock gcLock;
     private Snapshotter snapshotter;
 
     private ImageService(Path root, RegistryOptions registryOptions) throws IOException {
@@ -45,6 +46,7 @@ public final class ImageService {
         this.names = new ImageNames(root);
         this.resolver = new ImageResolver(store, names, text -> Reference.parse(text).toString());
         this.registryOptions = registryOptions;
+        this.gcLock = GcLock.of(root);
     }
 
     public static ImageService open(Path root, RegistryOptions registryOptions) throws IOException {
@@ -126,21 +128,30 @@ public final class ImageService {
                 lines.add("Untagged: " + Reference.parse(name).familiar());
             }
         }
-        PruneReport pruned = prune();
-        for (Digest d : pruned.removedBlobs()) {
-            lines.add("Deleted: " + d);
+        // Collect what the removed names held, unless a pull or mount runs: it may be building on
+        // the same content, and `image prune` later collects whatever stays unreferenced.
+        try (GcLock.Held held = gcLock.tryExclusive()) {
+            if (held != null) {
+                for (Digest d : new ImageGc(store, names, resolver, snapshotter()).collect().removedBlobs()) {
+                    lines.add("Deleted: " + d);
+                }
+            }
         }
         return lines;
     }
 
     /** Garbage collection: blobs and snapshots no name reaches. */
     public PruneReport prune() throws IOException {
-        return new ImageGc(store, names, resolver, snapshotter()).collect();
+        try (GcLock.Held held = gcLock.exclusive()) {
+            return new ImageGc(store, names, resolver, snapshotter()).collect();
+        }
     }
 
     /** {@code image unpack}: a bundle of plain files, DIR/rootfs flattened plus DIR/config.json. */
     public void unpack(String nameOrId, Path bundleDir, Platform platform) throws IOException {
-        BundleWriter.unpack(store, topOf(nameOrId), platform, bundleDir);
+        try (GcLock.Held held = gcLock.shared()) {
+            BundleWriter.unpack(store, topOf(nameOrId), platform, bundleDir);
+        }
     }
 
     /**
@@ -150,7 +161,9 @@ public final class ImageService {
      */
     public PulledImage pull(String name, Platform platform, boolean unpack, PullListener pullListener,
                             SnapshotListener unpackListener) throws IOException {
-        return new ImageTransfers(this).pull(name, platform, unpack, pullListener, unpackListener);
+        try (GcLock.Held held = gcLock.shared()) {
+            return new ImageTransfers(this).pull(name, platform, unpack, pullListener, unpackListener);
+        }
     }
 
     /** {@code image push}: the image {@code source} names to {@code target} (default: its own name). */
@@ -160,7 +173,9 @@ public final class ImageService {
 
     /** {@code image mount}: a bundle whose rootfs is an overlay of the image's snapshots plus a writable layer. */
     public void mount(String nameOrId, Path bundle, Platform platform) throws IOException {
-        snapshots().mount(nameOrId, bundle, platform);
+        try (GcLock.Held held = gcLock.shared()) {
+            snapshots().mount(nameOrId, bundle, platform);
+        }
     }
 
     /** {@code image unmount}: undoes {@link #mount}, dropping the writable layer. */
@@ -179,7 +194,9 @@ public final class ImageService {
 
     /** {@code image load}: images from a docker save tar; returns "Loaded image: NAME" lines. */
     public List<String> load(InputStream in) throws IOException {
-        return new ImageArchives(this).load(in);
+        try (GcLock.Held held = gcLock.shared()) {
+            return new ImageArchives(this).load(in);
+        }
     }
 
     /**
@@ -188,7 +205,9 @@ public final class ImageService {
      */
     public List<String> importImage(Path source, String name, List<String> cmd, Map<String, String> labels)
             throws IOException {
-        return new ImageArchives(this).importImage(source, name, cmd, labels);
+        try (GcLock.Held held = gcLock.shared()) {
+            return new ImageArchives(this).importImage(source, name, cmd, labels);
+        }
     }
 
     /** {@code image export}: an OCI layout directory, or a tar when {@code dest} ends in .tar. */
