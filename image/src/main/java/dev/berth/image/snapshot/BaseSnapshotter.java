@@ -104,6 +104,57 @@ abstract sealed class BaseSnapshotter implements Snapshotter permits OverlaySnap
         }
     }
 
+    /**
+     * A staged layer lives in {@code snapshots/new-<random>/fs} until it is committed: the same
+     * new-* directory a prepare fills, so a crash's leftovers are swept by gc in the same way.
+     */
+    Path newStagingDirectory() throws IOException {
+        Path fresh = snapshots.resolve(NEW_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Files.createDirectory(fresh);
+        try {
+            return Files.createDirectory(fresh.resolve("fs"));
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(fresh, e);
+            throw e;
+        }
+    }
+
+    /** Records a staged directory (from {@link #newStagingDirectory}) as a committed snapshot. */
+    void recordStaged(String name, Optional<String> parent, Path staged) throws IOException {
+        checkKey(name);
+        Path fresh = staged.getParent();
+        if (!staged.getFileName().toString().equals("fs") || !fresh.getParent().equals(snapshots)
+                || !fresh.getFileName().toString().startsWith(NEW_PREFIX)) {
+            throw new IllegalArgumentException("commit '" + name + "': " + staged + " was not staged here");
+        }
+        Path[] moved = new Path[1];
+        try {
+            metadata.update(m -> {
+                requireAbsent(m, name);
+                parentChain(m, name, parent.orElse(null));
+                long id = m.allocateId();
+                moved[0] = directory(id);
+                Files.move(fresh, moved[0], StandardCopyOption.ATOMIC_MOVE);
+                m.put(name, new Entry(id, Kind.COMMITTED, parent.orElse(null), Instant.now()));
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            // Not recorded (the table is written only after the transaction): the moved directory
+            // belongs to no snapshot. The staged one is gone with it; discardStaged then does nothing.
+            if (moved[0] != null) {
+                deleteQuietly(moved[0], e);
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes a staged directory and its new-* parent. */
+    void deleteStaged(Path staged) throws IOException {
+        if (Files.exists(staged.getParent())) {
+            delete(staged.getParent());
+        }
+    }
+
     @Override
     public List<MountSpec> mounts(String key) throws IOException {
         return metadata.read(m -> {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -66,6 +67,26 @@ public final class OverlaySnapshotter extends BaseSnapshotter {
 
     private static MountSpec bind(Path source, String access) {
         return new MountSpec("bind", source.toString(), List.of("rbind", access));
+    }
+
+    @Override
+    public boolean canStage() {
+        return true;
+    }
+
+    @Override
+    public Path stage() throws IOException {
+        return newStagingDirectory();
+    }
+
+    @Override
+    public void commitStaged(String name, Optional<String> parent, Path staged) throws IOException {
+        recordStaged(name, parent, staged);
+    }
+
+    @Override
+    public void discardStaged(Path staged) throws IOException {
+        deleteStaged(staged);
     }
 
     @Override

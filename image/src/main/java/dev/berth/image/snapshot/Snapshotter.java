@@ -63,4 +63,36 @@ public interface Snapshotter {
      * @return the keys removed
      */
     Set<String> gc(Set<String> keepCommitted) throws IOException;
+
+    /**
+     * True if layers can be unpacked before their parent is committed ({@link #stage}): overlay
+     * layers are independent directories, so they can be filled in parallel; a copy snapshot starts
+     * as a copy of its parent and cannot.
+     */
+    default boolean canStage() {
+        return false;
+    }
+
+    /**
+     * A new empty directory, on the snapshotter's file system, to unpack one layer into (in
+     * {@link #unpackMode()} form) before it becomes a snapshot with {@link #commitStaged}.
+     */
+    default Path stage() throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stage layers");
+    }
+
+    /**
+     * Makes the {@code staged} directory the committed snapshot {@code name} on top of the committed
+     * {@code parent}, in one step. On failure (including {@link SnapshotExistsException} when another
+     * process committed {@code name} first) nothing is recorded and the caller still owns
+     * {@code staged} (see {@link #discardStaged}).
+     */
+    default void commitStaged(String name, Optional<String> parent, Path staged) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stage layers");
+    }
+
+    /** Deletes a directory {@link #stage} returned that will not be committed. */
+    default void discardStaged(Path staged) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stage layers");
+    }
 }
