@@ -40,8 +40,9 @@ final class ImagePullCommand implements BerthVerb {
         if (reference.tag().isPresent() && reference.digest().isEmpty() && !wanted.contains(":" + reference.tag().get())) {
             display.message("Using default tag: " + reference.tag().get());
         }
+        // As docker: the repository path without the registry ("library/busybox").
         display.message(reference.tag().orElse(reference.digest().map(Digest::toString).orElse("")) + ": Pulling from "
-                + Names.familiar(reference.registry() + "/" + reference.repository()));
+                + reference.repository());
         PulledImage pulled = context.images().pull(wanted, BerthContext.platform(Args.value(platform)),
                 !Args.isSet(noUnpack), new Downloads(display), new Extractions(display));
         display.finish();
