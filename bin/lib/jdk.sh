@@ -39,3 +39,17 @@ find_jdk() {
     fi
     return 1
 }
+
+# Sets $aot to the AOT cache $1 if it exists and is newer than every jar in $2, else to nothing.
+# The cache is only valid for the JVM options and class path it was trained with, and JDK 25.0.3
+# does not notice when a jar changed after training: it silently serves the cached classes.
+fresh_aot() {
+    aot=$1
+    [ -f "$aot" ] || { aot=; return 0; }
+    for jar in "$2"/*.jar; do
+        if [ "$jar" -nt "$aot" ]; then
+            aot=
+            return 0
+        fi
+    done
+}

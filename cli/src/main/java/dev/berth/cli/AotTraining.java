@@ -98,7 +98,7 @@ public final class AotTraining {
     record Output(int exitCode, String text) {
     }
 
-    static void deleteTree(Path top) throws IOException {
+    public static void deleteTree(Path top) throws IOException {
         if (!Files.exists(top)) {
             return;
         }

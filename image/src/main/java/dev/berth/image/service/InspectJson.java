@@ -51,7 +51,7 @@ final class InspectJson {
             if (ref.tag().isPresent()) {
                 tags.add(ref.familiar());
             }
-            digests.add(ref.withTag(null).withDigest(image.top().digest()).familiar());
+            digests.add(ref.withDigest(image.top().digest()).familiar());
         }
         stringArray(g, "RepoTags", tags);
         stringArray(g, "RepoDigests", digests);
