@@ -71,7 +71,11 @@ final class ImageListCommand implements BerthVerb {
         Tables.print(context.out, table);
     }
 
-    /** "3 days ago", as docker prints it; the config's own date (when the image was built). */
+    /**
+     * "3 days ago", as docker prints it: go-units' HumanDuration of the age plus " ago" (so "About
+     * a minute ago", "About an hour ago"; hours are rounded, everything else truncated). The date
+     * is the config's own (when the image was built); a date in the future counts as now.
+     */
     static String created(String rfc3339, Instant now) {
         if (rfc3339 == null) {
             return "N/A";
@@ -82,33 +86,37 @@ final class ImageListCommand implements BerthVerb {
         } catch (DateTimeParseException e) {
             return "N/A";
         }
-        Duration age = Duration.between(created, now);
-        if (age.isNegative() || age.toSeconds() < 60) {
-            return "Less than a minute ago";
-        }
-        long minutes = age.toMinutes();
-        long hours = age.toHours();
-        long days = age.toDays();
-        if (minutes < 60) {
-            return plural(minutes, "minute");
-        }
-        if (hours < 48) {
-            return plural(hours, "hour");
-        }
-        if (days < 14) {
-            return plural(days, "day");
-        }
-        if (days < 60) {
-            return plural(days / 7, "week");
-        }
-        if (days < 730) {
-            return plural(days / 30, "month");
-        }
-        return plural(days / 365, "year");
+        return humanDuration(Duration.between(created, now)) + " ago";
     }
 
-    private static String plural(long n, String unit) {
-        return (n == 1 ? (unit.equals("hour") ? "An" : "A") : Long.toString(n)) + " " + unit + (n == 1 ? "" : "s")
-                + " ago";
+    private static String humanDuration(Duration age) {
+        long seconds = age.toSeconds();
+        if (seconds < 1) {
+            return "Less than a second";
+        }
+        if (seconds < 60) {
+            return seconds == 1 ? "1 second" : seconds + " seconds";
+        }
+        long minutes = age.toMinutes();
+        if (minutes < 60) {
+            return minutes == 1 ? "About a minute" : minutes + " minutes";
+        }
+        long hours = (age.toMillis() + 1_800_000) / 3_600_000; // rounded to the nearest hour
+        if (hours == 1) {
+            return "About an hour";
+        }
+        if (hours < 48) {
+            return hours + " hours";
+        }
+        if (hours < 24 * 7 * 2) {
+            return hours / 24 + " days";
+        }
+        if (hours < 24 * 30 * 2) {
+            return hours / 24 / 7 + " weeks";
+        }
+        if (hours < 24 * 365 * 2) {
+            return hours / 24 / 30 + " months";
+        }
+        return age.toHours() / 24 / 365 + " years";
     }
 }

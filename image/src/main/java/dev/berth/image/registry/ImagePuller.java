@@ -71,6 +71,7 @@ public final class ImagePuller {
             case ManifestDocument(Manifest m) -> manifest = m;
         }
         fetch(ref, manifest.config(), BlobKind.CONFIG, listener);
+        listener.layersNext(manifest);
         fetchLayers(ref, manifest.layers(), listener);
         return new PullResult(ref, top.descriptor(), manifestDescriptor, manifest, manifest.config());
     }

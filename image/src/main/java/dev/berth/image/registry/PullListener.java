@@ -1,7 +1,9 @@
 package dev.berth.image.registry;
 
 import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.manifest.Manifest;
 import dev.berth.image.store.Digest;
+import java.io.IOException;
 
 /**
  * Progress of an {@link ImagePuller#pull}. Every method has a no-op default. Layer callbacks come
@@ -22,6 +24,13 @@ public interface PullListener {
     }
 
     /** The blob is verified in the store; {@code alreadyPresent} when nothing had to be downloaded. */
+    /**
+     * The platform's manifest and its config are in the store; the layers are fetched next. A
+     * caller can prepare to unpack layers as their {@link #blobDone} calls arrive.
+     */
+    default void layersNext(Manifest manifest) throws IOException {
+    }
+
     default void blobDone(Descriptor descriptor, boolean alreadyPresent) {
     }
 }

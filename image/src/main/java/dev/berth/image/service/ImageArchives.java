@@ -6,9 +6,12 @@ import dev.berth.image.archive.OciArchives;
 import dev.berth.image.archive.RootfsImport;
 import dev.berth.image.layer.Decompression;
 import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.manifest.Manifest;
+import dev.berth.image.manifest.MediaTypes;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.names.ImageRecord;
 import dev.berth.image.registry.Reference;
+import dev.berth.image.store.Digest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -19,8 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -57,15 +62,10 @@ final class ImageArchives {
     List<String> importImage(Path source, String name, List<String> cmd, Map<String, String> labels)
             throws IOException {
         if (Files.isDirectory(source) || isOciLayoutTar(source)) {
-            List<NamedImage> found = OciArchives.importFrom(source, images.content());
-            if (name != null && found.size() != 1) {
-                throw new ImageException(source + ": holds " + found.size() + " images; a NAME fits only one");
-            }
-            List<String> lines = new ArrayList<>();
-            for (NamedImage image : found) {
-                lines.add(record(name != null ? name : layoutName(source, image.name()), image.descriptor()));
-            }
-            return lines;
+            return importLayout(source, name);
+        }
+        if (name != null && !name.isEmpty()) {
+            Reference.parse(name); // refuse a malformed NAME before any blob is stored
         }
         Platform here = Platform.current();
         Descriptor created;
@@ -74,6 +74,70 @@ final class ImageArchives {
                     new RootfsImport.Options(here.os(), here.architecture(), cmd, labels, Instant.now()));
         }
         return List.of(record(name == null ? "" : name, created));
+    }
+
+    /**
+     * Every name is settled before the first is recorded, so a layout that cannot be named records
+     * none; the blobs the import added are then taken out again (those present before stay: other
+     * images may use them), so a refused import leaves the store as it was.
+     */
+    private List<String> importLayout(Path source, String name) throws IOException {
+        Set<Digest> before = images.content().list();
+        List<NamedImage> found = OciArchives.importFrom(source, images.content());
+        List<String> names = new ArrayList<>();
+        try {
+            if (name != null && found.size() != 1) {
+                throw new ImageException(source + ": holds " + found.size() + " images; a NAME fits only one");
+            }
+            for (NamedImage image : found) {
+                String chosen = name != null ? name : layoutName(source, image.name());
+                if (!chosen.isEmpty()) {
+                    Reference.parse(chosen); // a malformed NAME is refused here, before anything is named
+                }
+                names.add(chosen);
+            }
+        } catch (ImageException | IllegalArgumentException e) {
+            removeAdded(found, before, e);
+            throw e;
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            lines.add(record(names.get(i), found.get(i).descriptor()));
+        }
+        return lines;
+    }
+
+    /** Deletes the blobs of {@code found} that were not in the store {@code before}; failures go to {@code cause}. */
+    private void removeAdded(List<NamedImage> found, Set<Digest> before, Exception cause) {
+        try {
+            Set<Digest> reachable = new HashSet<>();
+            for (NamedImage image : found) {
+                reach(image.descriptor(), reachable);
+            }
+            for (Digest d : reachable) {
+                if (!before.contains(d) && images.content().contains(d)) {
+                    images.content().delete(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Adds {@code d} and the blobs it refers to (children of an index, config and layers of a manifest). */
+    private void reach(Descriptor d, Set<Digest> into) throws IOException {
+        if (!images.content().contains(d.digest()) || !into.add(d.digest())) {
+            return;
+        }
+        if (MediaTypes.isIndex(d.mediaType())) {
+            for (Descriptor child : images.resolver().readIndex(d).manifests()) {
+                reach(child, into);
+            }
+        } else if (MediaTypes.isManifest(d.mediaType())) {
+            Manifest manifest = images.resolver().readManifest(d);
+            into.add(manifest.config().digest());
+            manifest.layers().forEach(layer -> into.add(layer.digest()));
+        }
     }
 
     /** An OCI image layout of {@code namesOrIds}: a directory, or a tar when {@code dest} ends in .tar. */

@@ -1,6 +1,7 @@
 package dev.berth.image.service;
 
 import dev.berth.image.layout.BundleWriter;
+import dev.berth.image.manifest.Descriptor;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.snapshot.LayerApplier;
 import dev.berth.image.snapshot.Mounter;
@@ -40,51 +41,71 @@ final class ImageSnapshots {
 
     /** Unpacks every layer not yet a snapshot; returns the chain ID of the top one. */
     Digest unpack(LocalImage image, SnapshotListener listener) throws IOException {
-        SnapshotListener l = listener == null ? SnapshotListener.NONE : listener;
         return LayerApplier.apply(images.content(), image.manifest(), image.config().diffIds(), images.snapshotter(),
-                new LayerApplier.Listener() {
-                    @Override
-                    public void skipped(int index, Digest chainId) {
-                        l.extracted(image.manifest().layers().get(index), true);
-                    }
-
-                    @Override
-                    public void applied(int index, Digest chainId, UnpackResult result) {
-                        l.extracted(image.manifest().layers().get(index), false);
-                    }
-                });
+                adapt(image.manifest().layers(), listener));
     }
 
-    /** Prepares a writable snapshot on the image, mounts it at BUNDLE/rootfs, writes BUNDLE/config.json. */
+    /** The applier's progress (by layer index) as SnapshotListener calls (by layer descriptor). */
+    static LayerApplier.Listener adapt(List<Descriptor> layers, SnapshotListener listener) {
+        SnapshotListener l = listener == null ? SnapshotListener.NONE : listener;
+        return new LayerApplier.Listener() {
+            @Override
+            public void skipped(int index, Digest chainId) {
+                l.extracted(layers.get(index), true);
+            }
+
+            @Override
+            public void applied(int index, Digest chainId, UnpackResult result) {
+                l.extracted(layers.get(index), false);
+            }
+        };
+    }
+
+    /**
+     * Prepares a writable snapshot on the image, mounts it at BUNDLE/rootfs, writes BUNDLE/config.json.
+     * A failure takes back everything this call made: the mount, the snapshot, rootfs, and the bundle
+     * directory itself if it did not exist before.
+     */
     void mount(String nameOrId, Path bundle, Platform platform) throws IOException {
         LocalImage image = images.find(nameOrId, platform);
         Digest top = unpack(image, SnapshotListener.NONE);
         Path dir = bundle.toAbsolutePath().normalize();
-        Files.createDirectories(dir);
         Path marker = dir.resolve(MARKER);
         if (Files.exists(marker)) {
             throw new ImageException(dir + " is mounted already (" + MARKER + " exists); unmount it first");
         }
         Path rootfs = dir.resolve("rootfs");
-        boolean createdRootfs = !Files.exists(rootfs);
-        if (!createdRootfs && isNonEmptyDirectory(rootfs)) {
+        if (Files.exists(rootfs) && isNonEmptyDirectory(rootfs)) {
             throw new ImageException(rootfs + " exists and is not empty");
         }
-        Files.createDirectories(rootfs);
-        String key = KEY_PREFIX + Digest.of("sha256", dir.toString().getBytes(StandardCharsets.UTF_8)).hex()
-                .substring(0, 24);
-        Snapshotter snapshotter = images.snapshotter();
-        List<MountSpec> mounts = snapshotter.prepare(key, Optional.of(top.toString()));
-        Step dropSnapshot = () -> snapshotter.remove(key);
+        boolean createdDir = !Files.exists(dir);
+        boolean createdRootfs = !Files.exists(rootfs);
         Step dropRootfs = () -> {
             if (createdRootfs) {
                 Files.deleteIfExists(rootfs);
             }
         };
+        Step dropDir = () -> {
+            if (createdDir) {
+                Files.deleteIfExists(dir);
+            }
+        };
+        Files.createDirectories(rootfs);
+        String key = KEY_PREFIX + Digest.of("sha256", dir.toString().getBytes(StandardCharsets.UTF_8)).hex()
+                .substring(0, 24);
+        Snapshotter snapshotter = images.snapshotter();
+        List<MountSpec> mounts;
+        try {
+            mounts = snapshotter.prepare(key, Optional.of(top.toString()));
+        } catch (IOException | RuntimeException e) {
+            undo(e, dropRootfs, dropDir);
+            throw e;
+        }
+        Step dropSnapshot = () -> snapshotter.remove(key);
         try {
             Mounter.mount(mounts, rootfs);
         } catch (RuntimeException e) {
-            undo(e, dropSnapshot, dropRootfs);
+            undo(e, dropSnapshot, dropRootfs, dropDir);
             throw e;
         }
         try {
@@ -92,7 +113,8 @@ final class ImageSnapshots {
             writeMarker(marker, key);
         } catch (IOException | RuntimeException e) {
             undo(e, () -> Mounter.unmount(rootfs), dropSnapshot, dropRootfs,
-                    () -> Files.deleteIfExists(dir.resolve("config.json")));
+                    () -> Files.deleteIfExists(dir.resolve("config.json")),
+                    () -> Files.deleteIfExists(marker.resolveSibling(MARKER + ".tmp")), dropDir);
             throw e;
         }
     }

@@ -1,8 +1,12 @@
 package dev.berth.image.service;
 
+import dev.berth.image.config.ImageConfigException;
+import dev.berth.image.config.ImageConfigReader;
 import dev.berth.image.manifest.Descriptor;
+import dev.berth.image.manifest.Manifest;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.names.ImageRecord;
+import dev.berth.image.registry.BlobKind;
 import dev.berth.image.registry.ImagePuller;
 import dev.berth.image.registry.ImagePusher;
 import dev.berth.image.registry.PullListener;
@@ -10,8 +14,13 @@ import dev.berth.image.registry.PullResult;
 import dev.berth.image.registry.PushListener;
 import dev.berth.image.registry.Reference;
 import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.snapshot.LayerApplier;
+import dev.berth.image.snapshot.LayerStaging;
+import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.image.store.Digest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,17 +38,95 @@ final class ImageTransfers {
     PulledImage pull(String name, Platform platform, boolean unpack, PullListener pullListener,
                      SnapshotListener unpackListener) throws IOException {
         Reference reference = Reference.parse(name);
-        PullResult result;
-        try (RegistryClient client = client()) {
-            result = new ImagePuller(client, images.content()).pull(reference, platform, pullListener);
+        Snapshotter snapshotter = unpack ? images.snapshotter() : null;
+        UnpackAsLayersArrive overlap = snapshotter != null && snapshotter.canStage()
+                ? new UnpackAsLayersArrive(pullListener, snapshotter) : null;
+        try {
+            PullResult result;
+            try (RegistryClient client = client()) {
+                result = new ImagePuller(client, images.content()).pull(reference, platform,
+                        overlap != null ? overlap : pullListener);
+            }
+            LocalImage image = images.resolver().load(result.top(), platform);
+            if (overlap != null) {
+                overlap.commit(ImageSnapshots.adapt(image.manifest().layers(), unpackListener));
+            } else if (unpack) {
+                images.snapshots().unpack(image, unpackListener);
+            }
+            Optional<ImageRecord> before = images.names().put(reference.toString(), result.top());
+            boolean changed = before.isEmpty() || !before.get().target().digest().equals(result.top().digest());
+            // Loaded again: the names are part of the image and it has one more now.
+            return new PulledImage(reference.toString(), images.resolver().load(result.top(), platform), changed);
+        } finally {
+            if (overlap != null) {
+                overlap.close();
+            }
         }
-        LocalImage image = images.resolver().load(result.top(), platform);
-        if (unpack) {
-            images.snapshots().unpack(image, unpackListener);
+    }
+
+    /**
+     * Starts unpacking each layer the moment its download is verified, while the others still
+     * download (docker pull overlaps them the same way); the pull commits the snapshots in order at
+     * the end. Forwards every call to the caller's listener.
+     */
+    private final class UnpackAsLayersArrive implements PullListener {
+        private final PullListener delegate;
+        private final Snapshotter snapshotter;
+        private volatile LayerStaging staging;
+
+        UnpackAsLayersArrive(PullListener delegate, Snapshotter snapshotter) {
+            this.delegate = delegate == null ? PullListener.NONE : delegate;
+            this.snapshotter = snapshotter;
         }
-        Optional<ImageRecord> before = images.names().put(reference.toString(), result.top());
-        boolean changed = before.isEmpty() || !before.get().target().digest().equals(result.top().digest());
-        return new PulledImage(reference.toString(), images.resolver().load(result.top(), platform), changed);
+
+        @Override
+        public void resolved(Reference reference, Digest digest) {
+            delegate.resolved(reference, digest);
+        }
+
+        @Override
+        public void blobStarted(Descriptor descriptor, BlobKind kind) {
+            delegate.blobStarted(descriptor, kind);
+        }
+
+        @Override
+        public void blobProgress(Descriptor descriptor, long bytesSoFar) {
+            delegate.blobProgress(descriptor, bytesSoFar);
+        }
+
+        @Override
+        public void layersNext(Manifest manifest) throws IOException {
+            delegate.layersNext(manifest);
+            List<Digest> diffIds;
+            try (InputStream in = images.content().open(manifest.config().digest())) {
+                diffIds = ImageConfigReader.summary(in.readAllBytes(), manifest.config().digest().toString()).diffIds();
+            } catch (ImageConfigException e) {
+                throw new ImageException(e.getMessage(), e);
+            }
+            staging = new LayerStaging(images.content(), snapshotter, manifest.layers(), diffIds);
+        }
+
+        @Override
+        public void blobDone(Descriptor descriptor, boolean alreadyPresent) {
+            delegate.blobDone(descriptor, alreadyPresent);
+            LayerStaging s = staging;
+            if (s != null && descriptor.layerType().isPresent()) {
+                s.layerAvailable(descriptor.digest());
+            }
+        }
+
+        void commit(LayerApplier.Listener listener) throws IOException {
+            if (staging == null) {
+                throw new IllegalStateException("pull ended without reaching its layers");
+            }
+            staging.commit(listener);
+        }
+
+        void close() {
+            if (staging != null) {
+                staging.close();
+            }
+        }
     }
 
     /**

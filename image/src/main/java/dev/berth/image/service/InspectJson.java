@@ -51,6 +51,7 @@ final class InspectJson {
             if (ref.tag().isPresent()) {
                 tags.add(ref.familiar());
             }
+            // withDigest drops the tag: RepoDigests name the repository and the digest only.
             digests.add(ref.withDigest(image.top().digest()).familiar());
         }
         stringArray(g, "RepoTags", tags);

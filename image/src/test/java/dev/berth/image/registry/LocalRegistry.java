@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * removed, and prints its log when a test fails. {@link #start()} and {@link #close()} work on their
  * own too.
  */
-final class LocalRegistry implements BeforeAllCallback, AfterAllCallback, TestWatcher, AutoCloseable {
+public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback, TestWatcher, AutoCloseable {
     private static final String BINARY = "/usr/bin/docker-registry";
     /** A generous bound for a local process to listen; reaching it fails the start with the log. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -42,7 +42,7 @@ final class LocalRegistry implements BeforeAllCallback, AfterAllCallback, TestWa
     private int port;
 
     /** Starts the registry and waits until {@code GET /v2/} answers 200. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's docker-registry package");
         }
@@ -68,16 +68,16 @@ final class LocalRegistry implements BeforeAllCallback, AfterAllCallback, TestWa
     }
 
     /** "127.0.0.1:PORT", as written in references. */
-    String registry() {
+    public String registry() {
         return "127.0.0.1:" + port;
     }
 
-    Reference ref(String repositoryAndTag) {
+    public Reference ref(String repositoryAndTag) {
         return Reference.parse(registry() + "/" + repositoryAndTag);
     }
 
     /** Everything the registry logged so far. */
-    String log() {
+    public String log() {
         try {
             return log != null && Files.exists(log) ? Files.readString(log) : "(no log)";
         } catch (IOException e) {
