@@ -14,7 +14,6 @@ import dev.berth.image.registry.PullResult;
 import dev.berth.image.registry.PushListener;
 import dev.berth.image.registry.Reference;
 import dev.berth.image.registry.RegistryClient;
-import dev.berth.image.snapshot.LayerApplier;
 import dev.berth.image.snapshot.LayerStaging;
 import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.image.store.Digest;
@@ -38,9 +37,7 @@ final class ImageTransfers {
     PulledImage pull(String name, Platform platform, boolean unpack, PullListener pullListener,
                      SnapshotListener unpackListener) throws IOException {
         Reference reference = Reference.parse(name);
-        Snapshotter snapshotter = unpack ? images.snapshotter() : null;
-        UnpackAsLayersArrive overlap = snapshotter != null && snapshotter.canStage()
-                ? new UnpackAsLayersArrive(pullListener, snapshotter) : null;
+        UnpackAsLayersArrive overlap = unpack ? new UnpackAsLayersArrive(pullListener) : null;
         try {
             PullResult result;
             try (RegistryClient client = client()) {
@@ -48,8 +45,8 @@ final class ImageTransfers {
                         overlap != null ? overlap : pullListener);
             }
             LocalImage image = images.resolver().load(result.top(), platform);
-            if (overlap != null) {
-                overlap.commit(ImageSnapshots.adapt(image.manifest().layers(), unpackListener));
+            if (overlap != null && overlap.staging != null) {
+                overlap.staging.commit(ImageSnapshots.adapt(image.manifest().layers(), unpackListener));
             } else if (unpack) {
                 images.snapshots().unpack(image, unpackListener);
             }
@@ -71,12 +68,10 @@ final class ImageTransfers {
      */
     private final class UnpackAsLayersArrive implements PullListener {
         private final PullListener delegate;
-        private final Snapshotter snapshotter;
         private volatile LayerStaging staging;
 
-        UnpackAsLayersArrive(PullListener delegate, Snapshotter snapshotter) {
+        UnpackAsLayersArrive(PullListener delegate) {
             this.delegate = delegate == null ? PullListener.NONE : delegate;
-            this.snapshotter = snapshotter;
         }
 
         @Override
@@ -97,6 +92,11 @@ final class ImageTransfers {
         @Override
         public void layersNext(Manifest manifest) throws IOException {
             delegate.layersNext(manifest);
+            // Only now: a pull that fails before its layers leaves no snapshot directories.
+            Snapshotter snapshotter = images.snapshotter();
+            if (!snapshotter.canStage()) {
+                return; // copy snapshots are made one on top of the other, after the download
+            }
             List<Digest> diffIds;
             try (InputStream in = images.content().open(manifest.config().digest())) {
                 diffIds = ImageConfigReader.summary(in.readAllBytes(), manifest.config().digest().toString()).diffIds();
@@ -113,13 +113,6 @@ final class ImageTransfers {
             if (s != null && descriptor.layerType().isPresent()) {
                 s.layerAvailable(descriptor.digest());
             }
-        }
-
-        void commit(LayerApplier.Listener listener) throws IOException {
-            if (staging == null) {
-                throw new IllegalStateException("pull ended without reaching its layers");
-            }
-            staging.commit(listener);
         }
 
         void close() {
