@@ -121,7 +121,7 @@ final class Authenticator {
                 + ")";
         HttpResponse<InputStream> response;
         try {
-            response = transport.send(HttpTransport.Call.of("GET", tokenUri, headers, null));
+            response = transport.send(HttpTransport.Call.of("GET", tokenUri, headers, null).forRegistry(scope.registry()));
         } catch (RegistryException e) {
             throw e.withContext(context);
         }

@@ -19,7 +19,9 @@ import java.util.Optional;
  * errors, 429, 500-504) with backoff, answers a 401 challenge once through the {@link Authenticator},
  * and follows redirects itself so that the Authorization header is dropped when a redirect leaves
  * the registry's origin (blob downloads are commonly redirected to object storage, which must never
- * see registry credentials). The caller reads or closes the returned body.
+ * see registry credentials). The caller reads or closes the returned body. TLS failures that the
+ * same certificates would repeat (untrusted or rejected certificates, a server not speaking TLS) are
+ * not retried, and their errors name the registry and the remedy (see {@link TlsClients}).
  */
 final class HttpTransport {
     /**
@@ -35,16 +37,33 @@ final class HttpTransport {
 
     /**
      * A request to send. {@code auth} is null for requests that must never carry registry
-     * credentials (token requests carry their own Basic header in {@code headers}).
+     * credentials (token requests carry their own Basic header in {@code headers}). {@code registry}
+     * is the registry the request is made for, which picks its TLS setup (certs.d); it defaults to
+     * {@code auth}'s registry and is null only for requests made for no registry.
      */
     record Call(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body,
-                AuthScope auth) {
+                AuthScope auth, String registry) {
         Call {
             headers = Map.copyOf(headers);
+            if (registry == null && auth != null) {
+                registry = auth.registry();
+            }
+        }
+
+        Call(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, AuthScope auth) {
+            this(method, uri, headers, body, auth, null);
         }
 
         static Call of(String method, URI uri, Map<String, String> headers, AuthScope auth) {
             return new Call(method, uri, headers, null, auth);
+        }
+
+        /**
+         * The same request, made for {@code registry}: a token request carries no credentials scope
+         * yet must use that registry's TLS setup (docker sends it through the registry's transport).
+         */
+        Call forRegistry(String registry) {
+            return new Call(method, uri, headers, body, auth, registry);
         }
     }
 
@@ -55,14 +74,19 @@ final class HttpTransport {
         }
     }
 
-    private final HttpClient http;
+    private final TlsClients clients;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     private final String userAgent;
     private Authenticator authenticator;
 
     HttpTransport(HttpClient http, RetryPolicy retry, Duration requestTimeout, String userAgent) {
-        this.http = http;
+        this(new TlsClients(new CertsDirectories(List.of()), http, ssl -> http), retry, requestTimeout, userAgent);
+    }
+
+    /** Sends each request through the client {@code clients} picks for the request's registry. */
+    HttpTransport(TlsClients clients, RetryPolicy retry, Duration requestTimeout, String userAgent) {
+        this.clients = clients;
         this.retry = retry;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
@@ -82,19 +106,22 @@ final class HttpTransport {
      * caller decides what is success. Only a missing response after every attempt is an exception.
      */
     HttpResponse<InputStream> send(Call call) throws IOException {
+        // Outside the retry loop: a malformed certs.d file is not a transient failure.
+        HttpClient http = clients.clientFor(call.registry());
         boolean challengeAnswered = false;
         int failures = 0;
         while (true) {
             HttpResponse<InputStream> response;
             try {
-                response = sendFollowingRedirects(call, authorization(call));
+                response = sendFollowingRedirects(http, call, authorization(call));
             } catch (IOException e) {
                 failures++;
                 if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
                     throw e instanceof InterruptedIOException io ? io : interrupted(call, e);
                 }
-                if (failures >= retry.maxAttempts()) {
-                    throw RegistryException.forIo(call.method(), call.uri(), e, failures);
+                TlsClients.Failure tls = TlsClients.classify(e);
+                if (failures >= retry.maxAttempts() || (tls != null && tls.permanent)) {
+                    throw clients.failure(call.method(), call.uri(), call.registry(), e, failures);
                 }
                 log().log(Level.INFO, "{0} {1}: {2}; retrying", call.method(), call.uri(), e.toString());
                 retry.pause(failures, Duration.ZERO);
@@ -158,13 +185,14 @@ final class HttpTransport {
         return call.auth() == null ? Optional.empty() : authenticator.authorization(call.auth());
     }
 
-    private HttpResponse<InputStream> sendFollowingRedirects(Call call, Optional<String> authorization)
+    private HttpResponse<InputStream> sendFollowingRedirects(HttpClient http, Call call, Optional<String> authorization)
             throws IOException {
         URI uri = call.uri();
         String method = call.method();
         boolean sendAuthorization = authorization.isPresent();
         for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> response = sendOnce(call, method, uri, sendAuthorization ? authorization : Optional.empty());
+            HttpResponse<InputStream> response = sendOnce(http, call, method, uri,
+                    sendAuthorization ? authorization : Optional.empty());
             int status = response.statusCode();
             Optional<String> location = response.headers().firstValue("Location");
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -186,7 +214,8 @@ final class HttpTransport {
         }
     }
 
-    private HttpResponse<InputStream> sendOnce(Call call, String method, URI uri, Optional<String> authorization)
+    private HttpResponse<InputStream> sendOnce(HttpClient http, Call call, String method, URI uri,
+                                               Optional<String> authorization)
             throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", userAgent);
         call.headers().forEach(b::header);

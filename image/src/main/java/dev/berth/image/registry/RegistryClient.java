@@ -28,12 +28,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client for the OCI distribution API (distribution-spec "spec.md", the /v2/ endpoints) over
  * {@link HttpClient} with HTTP/1.1. Loopback registries (127.0.0.0/8, localhost, ::1) and those named
  * {@linkplain Builder#insecure insecure} are spoken to over plain http, every other one over https,
- * as docker does. Thread-safe: one client serves parallel downloads and shares their tokens.
+ * as docker does. An https registry is trusted through the JDK's default CAs plus the CA
+ * certificates in its certs.d directory ({@link Builder#certsDirectories}), which may also hold a
+ * client certificate for it. Thread-safe: one client serves parallel downloads and shares their tokens.
  */
 public final class RegistryClient implements AutoCloseable {
     /**
@@ -46,21 +49,24 @@ public final class RegistryClient implements AutoCloseable {
 
     /** containerd's limit too: a "manifest" bigger than this is not one, and must not fill the heap. */
     public static final long DEFAULT_MAX_MANIFEST_SIZE = 4L << 20;
+    /** docker's and podman's certs.d roots: /etc/docker/certs.d, /etc/containers/certs.d. */
+    public static final List<Path> DEFAULT_CERTS_DIRECTORIES = CertsDirectories.DEFAULT_ROOTS;
     /** Everything berth can read, so the registry never falls back to a converted schema 1 manifest. */
     static final String MANIFEST_ACCEPT = MediaTypes.OCI_MANIFEST + ", " + MediaTypes.OCI_INDEX + ", "
             + MediaTypes.DOCKER_MANIFEST + ", " + MediaTypes.DOCKER_MANIFEST_LIST;
 
     private final HttpClient http;
+    private final TlsClients tlsClients;
     private final HttpTransport transport;
     private final Set<String> insecure;
     private final long maxManifestSize;
     private final Duration bodyIdleTimeout;
 
     private RegistryClient(Builder b, DockerConfig dockerConfig) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER) // HttpTransport follows them, minding Authorization
-                .connectTimeout(b.connectTimeout).build();
-        this.transport = new HttpTransport(http, b.retry, b.requestTimeout, b.userAgent);
+        this.http = newHttpClient(b.connectTimeout, null);
+        this.tlsClients = new TlsClients(new CertsDirectories(b.certsDirectories), http,
+                ssl -> newHttpClient(b.connectTimeout, ssl));
+        this.transport = new HttpTransport(tlsClients, b.retry, b.requestTimeout, b.userAgent);
         Map<String, Credentials> explicit = Map.copyOf(b.credentials);
         this.transport.authenticator(new Authenticator(transport,
                 registry -> Optional.ofNullable(explicit.get(registry)).or(() -> dockerConfig.find(registry)),
@@ -71,6 +77,17 @@ public final class RegistryClient implements AutoCloseable {
         this.insecure = Set.copyOf(b.insecure);
         this.maxManifestSize = b.maxManifestSize;
         this.bodyIdleTimeout = b.bodyIdleTimeout;
+    }
+
+    /** {@code ssl} null: the JDK's default SSLContext. */
+    private static HttpClient newHttpClient(Duration connectTimeout, SSLContext ssl) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER) // HttpTransport follows them, minding Authorization
+                .connectTimeout(connectTimeout);
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        return b.build();
     }
 
     public static Builder builder() {
@@ -236,6 +253,7 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
+        tlsClients.close();
         http.close();
     }
 
@@ -306,6 +324,7 @@ public final class RegistryClient implements AutoCloseable {
         private Duration bodyIdleTimeout = Duration.ofSeconds(60);
         private long maxManifestSize = DEFAULT_MAX_MANIFEST_SIZE;
         private String userAgent = "berth/0.1";
+        private List<Path> certsDirectories = DEFAULT_CERTS_DIRECTORIES;
 
         private Builder() {
         }
@@ -355,6 +374,17 @@ public final class RegistryClient implements AutoCloseable {
 
         public Builder maxManifestSize(long bytes) {
             this.maxManifestSize = bytes;
+            return this;
+        }
+
+        /**
+         * The certs.d roots: {@code <root>/<registry>/*.crt} are CA certificates trusted for that
+         * registry besides the JDK's, {@code <root>/<registry>/NAME.cert} + {@code NAME.key} its
+         * client certificates (PEM; keys unencrypted PKCS#8). {@code <registry>} is written as in
+         * references, port included. Default: {@link #DEFAULT_CERTS_DIRECTORIES}; empty: none.
+         */
+        public Builder certsDirectories(List<Path> roots) {
+            this.certsDirectories = List.copyOf(roots);
             return this;
         }
 

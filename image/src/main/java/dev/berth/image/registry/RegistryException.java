@@ -45,16 +45,52 @@ public final class RegistryException extends IOException {
         List<ErrorCode> errors = parseErrors(body);
         String detail = errors.isEmpty() ? textSnippet(body)
                 : errors.stream().map(ErrorCode::toString).collect(Collectors.joining("; "));
-        String message = method + " " + uri + ": " + status + (detail.isEmpty() ? "" : " " + detail);
+        String message = method + " " + uri + ": " + status + (detail.isEmpty() ? "" : " " + detail)
+                + plainHttpToTlsHint(uri, status, detail);
         return new RegistryException(message, method, uri, status, errors, null);
     }
 
     /** No usable response: the connection failed, after all retries. */
     static RegistryException forIo(String method, URI uri, IOException cause, int attempts) {
-        String what = cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String what;
+        if (cause instanceof java.net.ConnectException) {
+            // HttpClient's ConnectException carries no message; say what it means.
+            what = "connection refused: nothing listens at " + uri.getHost() + ":" + port(uri)
+                    + " (is the registry running, and is this its address?)";
+        } else {
+            Throwable detailed = cause;
+            while (detailed.getMessage() == null && detailed.getCause() != null) {
+                detailed = detailed.getCause();
+            }
+            what = detailed.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getClass().getSimpleName() + ": " + detailed.getMessage();
+        }
         return new RegistryException(method + " " + uri + ": " + what + " (after " + attempts
                 + (attempts == 1 ? " attempt)" : " attempts)"), method, uri, -1, List.of(), cause);
+    }
+
+    /**
+     * A TLS failure with {@code registry}, after {@code attempts}; {@code hint} says what to do
+     * about it (empty: nothing to suggest beyond the cause).
+     */
+    static RegistryException forTls(String method, URI uri, String registry, IOException cause, String hint,
+                                    int attempts) {
+        String what;
+        if (cause instanceof java.net.ConnectException) {
+            // HttpClient's ConnectException carries no message; say what it means.
+            what = "connection refused: nothing listens at " + uri.getHost() + ":" + port(uri)
+                    + " (is the registry running, and is this its address?)";
+        } else {
+            Throwable detailed = cause;
+            while (detailed.getMessage() == null && detailed.getCause() != null) {
+                detailed = detailed.getCause();
+            }
+            what = detailed.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getClass().getSimpleName() + ": " + detailed.getMessage();
+        }
+        return new RegistryException(method + " " + uri + ": TLS with registry " + registry + " failed: " + what
+                + (hint.isEmpty() ? "" : "; " + hint) + " (after " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
+                method, uri, -1, List.of(), cause);
     }
 
     /** A response that arrived but is unusable (wrong digest, oversized, no media type...). */
@@ -118,6 +154,18 @@ public final class RegistryException extends IOException {
         return result;
     }
 
+    /**
+     * Go's net/http answers a plain-HTTP request on a TLS port with 400 "Client sent an HTTP request
+     * to an HTTPS server." (server.go), which is what a registry listed as insecure but serving TLS
+     * returns; why berth spoke HTTP belongs in the message, since that is what to change.
+     */
+    private static String plainHttpToTlsHint(URI uri, int status, String detail) {
+        boolean plain = "http".equalsIgnoreCase(uri.getScheme());
+        return plain && status == 400 && detail.contains("HTTP request to an HTTPS server")
+                ? "; " + uri.getAuthority() + " serves HTTPS, but berth speaks plain HTTP to loopback registries"
+                + " and to those listed as insecure" : "";
+    }
+
     /** A short single-line excerpt of a non-JSON body (proxies answer with HTML or plain text). */
     private static String textSnippet(byte[] body) {
         if (body == null || body.length == 0) {
@@ -126,5 +174,12 @@ public final class RegistryException extends IOException {
         String text = new String(body, 0, Math.min(body.length, MAX_TEXT_SNIPPET), StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").strip();
         return body.length > MAX_TEXT_SNIPPET ? text + "..." : text;
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equals(uri.getScheme()) ? 443 : 80;
     }
 }
