@@ -1,16 +1,13 @@
 package dev.berth.image.archive;
 
-import dev.berth.image.layout.OciLayout;
 import dev.berth.image.manifest.Descriptor;
-import dev.berth.image.manifest.Index;
 import dev.berth.image.manifest.Manifest;
-import dev.berth.image.manifest.ManifestException;
 import dev.berth.image.manifest.ManifestReader;
 import dev.berth.image.manifest.MediaTypes;
+import dev.berth.image.manifest.StoredDocuments;
 import dev.berth.image.store.ContentStore;
 import dev.berth.image.store.Digest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +45,7 @@ final class ImageGraph {
 
     /** Reads and parses a manifest or index from the store (size-capped: it is held in memory). */
     static <T> T document(ContentStore store, Descriptor d, Function<byte[], T> reader) throws IOException {
-        if (d.size() > OciLayout.MAX_DOCUMENT_SIZE) {
-            throw new ArchiveException(d.digest() + ": " + d.mediaType() + " of " + d.size()
-                    + " bytes exceeds the " + OciLayout.MAX_DOCUMENT_SIZE + "-byte limit");
-        }
-        byte[] bytes;
-        try (InputStream in = store.open(d.digest())) {
-            bytes = in.readAllBytes();
-        }
-        try {
-            return reader.apply(bytes);
-        } catch (ManifestException e) {
-            throw new ArchiveException(d.digest() + ": " + e.getMessage(), e);
-        }
+        return StoredDocuments.parse(store, d, reader, ArchiveException::new);
     }
 
     private void visit(Descriptor d) throws IOException {

@@ -9,9 +9,9 @@ import dev.berth.image.layer.LayerUnpacker;
 import dev.berth.image.layer.Mode;
 import dev.berth.image.manifest.Descriptor;
 import dev.berth.image.manifest.Manifest;
-import dev.berth.image.manifest.ManifestException;
 import dev.berth.image.manifest.ManifestReader;
 import dev.berth.image.manifest.MediaTypes;
+import dev.berth.image.manifest.StoredDocuments;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.store.ContentStore;
 import dev.berth.spec.Spec;
@@ -80,18 +80,6 @@ public final class BundleWriter {
 
     private static <T> T document(ContentStore store, Descriptor d, java.util.function.Function<byte[], T> reader)
             throws IOException {
-        if (d.size() > OciLayout.MAX_DOCUMENT_SIZE) {
-            throw new LayoutException(d.digest() + ": " + d.mediaType() + " of " + d.size()
-                    + " bytes exceeds the " + OciLayout.MAX_DOCUMENT_SIZE + "-byte limit");
-        }
-        byte[] bytes;
-        try (InputStream in = store.open(d.digest())) {
-            bytes = in.readAllBytes();
-        }
-        try {
-            return reader.apply(bytes);
-        } catch (ManifestException e) {
-            throw new LayoutException(d.digest() + ": " + e.getMessage(), e);
-        }
+        return StoredDocuments.parse(store, d, reader, LayoutException::new);
     }
 }

@@ -9,6 +9,7 @@ import dev.berth.image.manifest.Manifest;
 import dev.berth.image.manifest.ManifestException;
 import dev.berth.image.manifest.ManifestReader;
 import dev.berth.image.manifest.MediaTypes;
+import dev.berth.image.manifest.StoredDocuments;
 import dev.berth.image.store.ContentStore;
 import dev.berth.image.store.Digest;
 import dev.berth.image.store.Ingest;
@@ -38,7 +39,7 @@ public final class OciLayout {
      * Manifests and indexes are read into memory; containerd caps them at 4 MiB for the same reason:
      * a descriptor claiming a huge "manifest" must not exhaust the heap.
      */
-    public static final long MAX_DOCUMENT_SIZE = 4L << 20;
+    public static final long MAX_DOCUMENT_SIZE = StoredDocuments.MAX_SIZE;
 
     private final Path layoutDir;
     private final ContentStore store;
@@ -178,19 +179,11 @@ public final class OciLayout {
     /** Verifies the document into the store first, then parses the store's (verified) copy. */
     private <T> T parse(Descriptor d, java.util.function.Function<byte[], T> reader) throws IOException {
         if (d.size() > MAX_DOCUMENT_SIZE) {
-            throw new LayoutException(d.digest() + ": " + d.mediaType() + " of " + d.size()
-                    + " bytes exceeds the " + MAX_DOCUMENT_SIZE + "-byte limit");
+            // Checked before copying too: an oversized "manifest" is not worth storing.
+            StoredDocuments.read(store, d, LayoutException::new);
         }
         copyBlob(d);
-        byte[] bytes;
-        try (InputStream in = store.open(d.digest())) {
-            bytes = in.readAllBytes();
-        }
-        try {
-            return reader.apply(bytes);
-        } catch (ManifestException e) {
-            throw new LayoutException(d.digest() + ": " + e.getMessage(), e);
-        }
+        return StoredDocuments.parse(store, d, reader, LayoutException::new);
     }
 
     private void copyBlob(Descriptor d) throws IOException {

@@ -6,16 +6,15 @@ import dev.berth.image.config.ImageConfigReader;
 import dev.berth.image.manifest.Descriptor;
 import dev.berth.image.manifest.Index;
 import dev.berth.image.manifest.Manifest;
-import dev.berth.image.manifest.ManifestException;
 import dev.berth.image.manifest.ManifestReader;
 import dev.berth.image.manifest.MediaTypes;
+import dev.berth.image.manifest.StoredDocuments;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.names.ImageNames;
 import dev.berth.image.names.ImageRecord;
 import dev.berth.image.store.ContentStore;
 import dev.berth.image.store.Digest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,8 +28,6 @@ import java.util.function.Function;
  * (what {@code docker images} shows) or of the manifest digest, with or without {@code sha256:}.
  */
 final class ImageResolver {
-    /** Manifests and configs are read into memory; containerd caps them the same way. */
-    private static final long MAX_DOCUMENT_SIZE = 4L << 20;
     /** Shorter ID prefixes match too much to be useful (docker accepts any unique prefix). */
     private static final int MIN_ID_PREFIX = 4;
 
@@ -124,21 +121,10 @@ final class ImageResolver {
     }
 
     private <T> T parse(Descriptor d, Function<byte[], T> reader) throws IOException {
-        byte[] bytes = read(d);
-        try {
-            return reader.apply(bytes);
-        } catch (ManifestException e) {
-            throw new ImageException(d.digest() + ": " + e.getMessage(), e);
-        }
+        return StoredDocuments.parse(store, d, reader, ImageException::new);
     }
 
     private byte[] read(Descriptor d) throws IOException {
-        if (d.size() > MAX_DOCUMENT_SIZE) {
-            throw new ImageException(d.digest() + ": " + d.mediaType() + " of " + d.size()
-                    + " bytes exceeds the " + MAX_DOCUMENT_SIZE + "-byte limit");
-        }
-        try (InputStream in = store.open(d.digest())) {
-            return in.readAllBytes();
-        }
+        return StoredDocuments.read(store, d, ImageException::new);
     }
 }
