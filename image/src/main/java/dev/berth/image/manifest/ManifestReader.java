@@ -215,7 +215,7 @@ public final class ManifestReader {
             if (first != JsonToken.START_OBJECT) {
                 throw new ManifestException("document: expected a JSON object, got " + first);
             }
-            Map<String, Object> root = readObject(p);
+            Map<String, Object> root = JsonTree.readObject(p);
             if (p.nextToken() != null) {
                 throw new ManifestException("document: trailing data after the top-level JSON object");
             }
@@ -223,41 +223,5 @@ public final class ManifestReader {
         } catch (IOException e) {
             throw new ManifestException("document: invalid JSON: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Duplicate keys are rejected: RFC 8259 leaves their meaning undefined, and two parsers disagreeing
-     * about which "digest" counts is exactly how a verified manifest could smuggle different content.
-     */
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> result = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            if (result.containsKey(name)) {
-                throw new ManifestException("document: duplicate key '" + name + "'");
-            }
-            result.put(name, readValue(p));
-        }
-        return result;
-    }
-
-    private static Object readValue(JsonParser p) throws IOException {
-        return switch (p.currentToken()) {
-            case START_OBJECT -> readObject(p);
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(readValue(p));
-                }
-                yield list;
-            }
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getLongValue();
-            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            default -> null;
-        };
     }
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.berth.image.manifest.JsonTree;
+import dev.berth.image.manifest.ManifestException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +30,9 @@ final class Json {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedJsonException("expected a JSON object", null);
             }
-            return readObject(p);
+            return JsonTree.readObject(p);
+        } catch (ManifestException duplicateKey) {
+            throw new MalformedJsonException(duplicateKey.getMessage(), duplicateKey);
         } catch (JacksonException e) {
             throw new MalformedJsonException("invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -54,34 +56,5 @@ final class Json {
     @SuppressWarnings("unchecked")
     static List<Object> array(Map<String, Object> o, String key) {
         return o.get(key) instanceof List<?> l ? (List<Object>) l : List.of();
-    }
-
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> result = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            result.put(name, readValue(p));
-        }
-        return result;
-    }
-
-    private static Object readValue(JsonParser p) throws IOException {
-        return switch (p.currentToken()) {
-            case START_OBJECT -> readObject(p);
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(readValue(p));
-                }
-                yield list;
-            }
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getLongValue();
-            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            default -> null;
-        };
     }
 }

@@ -52,19 +52,7 @@ public final class RegistryException extends IOException {
 
     /** No usable response: the connection failed, after all retries. */
     static RegistryException forIo(String method, URI uri, IOException cause, int attempts) {
-        String what;
-        if (cause instanceof java.net.ConnectException) {
-            // HttpClient's ConnectException carries no message; say what it means.
-            what = "connection refused: nothing listens at " + uri.getHost() + ":" + port(uri)
-                    + " (is the registry running, and is this its address?)";
-        } else {
-            Throwable detailed = cause;
-            while (detailed.getMessage() == null && detailed.getCause() != null) {
-                detailed = detailed.getCause();
-            }
-            what = detailed.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getClass().getSimpleName() + ": " + detailed.getMessage();
-        }
+        String what = describe(uri, cause);
         return new RegistryException(method + " " + uri + ": " + what + " (after " + attempts
                 + (attempts == 1 ? " attempt)" : " attempts)"), method, uri, -1, List.of(), cause);
     }
@@ -75,19 +63,7 @@ public final class RegistryException extends IOException {
      */
     static RegistryException forTls(String method, URI uri, String registry, IOException cause, String hint,
                                     int attempts) {
-        String what;
-        if (cause instanceof java.net.ConnectException) {
-            // HttpClient's ConnectException carries no message; say what it means.
-            what = "connection refused: nothing listens at " + uri.getHost() + ":" + port(uri)
-                    + " (is the registry running, and is this its address?)";
-        } else {
-            Throwable detailed = cause;
-            while (detailed.getMessage() == null && detailed.getCause() != null) {
-                detailed = detailed.getCause();
-            }
-            what = detailed.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getClass().getSimpleName() + ": " + detailed.getMessage();
-        }
+        String what = describe(uri, cause);
         return new RegistryException(method + " " + uri + ": TLS with registry " + registry + " failed: " + what
                 + (hint.isEmpty() ? "" : "; " + hint) + " (after " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
                 method, uri, -1, List.of(), cause);
@@ -174,6 +150,21 @@ public final class RegistryException extends IOException {
         String text = new String(body, 0, Math.min(body.length, MAX_TEXT_SNIPPET), StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").strip();
         return body.length > MAX_TEXT_SNIPPET ? text + "..." : text;
+    }
+
+    /** The failure in words; causes without a message are described by the first that has one. */
+    private static String describe(URI uri, IOException cause) {
+        if (cause instanceof java.net.ConnectException) {
+            // HttpClient's ConnectException carries no message; say what it means.
+            return "connection refused: nothing listens at " + uri.getHost() + ":" + port(uri)
+                    + " (is the registry running, and is this its address?)";
+        }
+        Throwable detailed = cause;
+        while (detailed.getMessage() == null && detailed.getCause() != null) {
+            detailed = detailed.getCause();
+        }
+        return detailed.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + detailed.getMessage();
     }
 
     private static int port(URI uri) {
