@@ -46,6 +46,10 @@ public final class BerthAotTraining {
         run(sink, "--root", root, "image", "tag", "training:1", "training:2");
         run(sink, "--root", root, "images");
         run(sink, "--root", root, "image", "inspect", "training:1");
+        run(sink, "--root", root, "images", "--format", "json", "--filter", "reference=training:*");
+        run(sink, "--root", root, "images", "--format", "table {{.Repository}}\\t{{.Tag}}\\t{{upper .ID}}");
+        run(sink, "--root", root, "image", "inspect", "-f", "{{.Id}} {{json .Config}} {{range .RepoTags}}{{.}}{{end}}",
+                "training:1");
         run(sink, "--root", root, "image", "unpack", "training:1", work.resolve("bundle").toString());
         run(sink, "--root", root, "save", "-o", work.resolve("saved.tar").toString(), "training:1");
         run(sink, "--root", root, "image", "export", "-o", work.resolve("oci.tar").toString(), "training:1");

@@ -120,7 +120,7 @@ public final class BerthMain {
         for (Entry entry : IMAGE_VERBS) {
             if (entry.alias() != null) {
                 // A second instance: one verb object holds the values of one parse.
-                cli.addSubcommand(entry.alias(), new CommandLine(withHelp(entry.verb().get().spec()), Args.FACTORY));
+                cli.addSubcommand(entry.alias(), new CommandLine(withHelp(entry.verb().get().spec().name(entry.alias())), Args.FACTORY));
             }
         }
         cli.setOut(new PrintWriter(out, true));

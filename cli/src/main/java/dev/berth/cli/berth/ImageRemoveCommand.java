@@ -8,15 +8,17 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * `image rm IMAGE...` (alias `rmi`): removes names; content no name reaches any more is deleted
- * (blobs and snapshots), as `docker rmi` does. An ID with several names needs --force.
+ * (blobs and snapshots), as `docker rmi` does, unless --no-prune (then `image prune` deletes it
+ * later). An ID with several names needs --force.
  */
 final class ImageRemoveCommand implements BerthVerb {
     private final OptionSpec force = Args.flag("remove every name of an image given by ID", "-f", "--force");
+    private final OptionSpec noPrune = Args.flag("only remove the names; keep the content they held", "--no-prune");
     private final PositionalParamSpec images = Args.some(0, "IMAGE", "image names or IDs");
 
     @Override
     public CommandSpec spec() {
-        return Args.command(this, "rm", "remove images").addOption(force).addPositional(images);
+        return Args.command(this, "rm", "remove images").addOption(force).addOption(noPrune).addPositional(images);
     }
 
     @Override
@@ -24,7 +26,7 @@ final class ImageRemoveCommand implements BerthVerb {
         int failures = 0;
         for (String image : Args.<String>values(images)) {
             try {
-                for (String line : context.images().remove(image, Args.isSet(force))) {
+                for (String line : context.images().remove(image, Args.isSet(force), !Args.isSet(noPrune))) {
                     context.out.println(line);
                 }
             } catch (IOException | RuntimeException e) {

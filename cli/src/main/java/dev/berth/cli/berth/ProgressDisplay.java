@@ -27,6 +27,10 @@ final class ProgressDisplay {
         this.quiet = quiet;
     }
 
+    boolean quiet() {
+        return quiet;
+    }
+
     /** A line of its own above the layer lines (e.g. "Digest: sha256:..."). */
     synchronized void message(String text) {
         if (quiet) {

@@ -117,7 +117,8 @@ class BerthCliIT {
         Run rmi = berth("rmi", "busybox:t").ok();
         assertEquals("Untagged: busybox:t", rmi.lines().getFirst());
         assertEquals(3, rmi.lines().stream().filter(l -> l.startsWith("Deleted: sha256:")).count(), rmi.out());
-        assertEquals("REPOSITORY   TAG   IMAGE ID   CREATED   SIZE\n", berth("images").ok().out());
+        assertEquals("REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n", berth("images").ok().out(),
+                "docker's tabwriter: each column at least 10 wide");
 
         Run pull = berth("pull", name).ok();
         List<String> lines = pull.lines();
@@ -195,6 +196,46 @@ class BerthCliIT {
         assertTrue(pull.lines().contains("Digest: " + skopeos), pull.out());
         assertEquals(other, pull.lines().getLast());
         assertTrue(DIGEST.matcher(skopeos).matches(), skopeos);
+    }
+
+    @Test
+    void pushAllTagsThenPullAllTags() throws Exception {
+        berth("image", "import", "--change", CMD, busyboxTar.toString(), "busybox:t").ok();
+        String repository = REGISTRY.registry() + "/everything";
+        berth("tag", "busybox:t", repository + ":2").ok();
+        berth("tag", "busybox:t", repository + ":1").ok();
+        Run tagged = berth("push", "-a", repository + ":1");
+        assertEquals(2, tagged.code(), tagged::toString);
+        assertEquals("berth: tag can't be used with --all-tags/-a\n", tagged.err());
+
+        List<String> pushed = berth("push", "--all-tags", repository).ok().lines();
+        assertEquals("The push refers to repository [" + repository + "]", pushed.getFirst());
+        String digest = matchAll(Pattern.compile("1: digest: (sha256:[0-9a-f]{64})"), pushed.stream()
+                .filter(l -> l.startsWith("1: ")).findFirst().orElseThrow());
+        assertTrue(pushed.contains("2: digest: " + digest), pushed.toString());
+        assertEquals(1, pushed.stream().filter(l -> l.startsWith("The push refers")).count(), "said once");
+
+        berth("rmi", repository + ":1", repository + ":2").ok();
+        Run pull = berth("pull", "-a", repository).ok();
+        List<String> lines = pull.lines().stream().filter(l -> !l.matches("[0-9a-f]{12}: .*")).toList();
+        // Per tag as the registry lists them (docker-registry's order need not be the spec's lexical one).
+        List<String> tags = lines.stream().filter(l -> l.endsWith(": Pulling from everything"))
+                .map(l -> l.split(":")[0]).toList();
+        assertEquals(List.of("1", "2"), tags.stream().sorted().toList(), pull.out());
+        assertEquals(List.of(tags.get(0) + ": Pulling from everything", "Digest: " + digest,
+                tags.get(1) + ": Pulling from everything", "Digest: " + digest,
+                "Status: Downloaded newer image for " + repository, repository), lines,
+                "each tag's lines, then one status and the repository, as docker pull -a");
+        assertEquals(List.of(repository), berth("pull", "-q", "-a", repository).ok().lines(), "-q: only the name");
+        assertEquals(List.of(repository + " 1", repository + " 2", "busybox t"),
+                berth("images", "--format", "{{.Repository}} {{.Tag}}").ok().lines().stream().sorted().toList());
+
+        Run withTag = berth("pull", "-a", repository + ":1");
+        assertEquals(2, withTag.code(), withTag::toString);
+        assertEquals("berth: tag can't be used with --all-tags/-a\n", withTag.err());
+        Run missing = berth("pull", "-a", REGISTRY.registry() + "/nothing");
+        assertEquals(1, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("/v2/nothing/tags/list: 404"), missing.err());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class RegistryClient implements AutoCloseable {
 
     /** containerd's limit too: a "manifest" bigger than this is not one, and must not fill the heap. */
     public static final long DEFAULT_MAX_MANIFEST_SIZE = 4L << 20;
+    /** One page of a tag list; tens of thousands of tags fit, a runaway body does not. */
+    static final long MAX_TAG_PAGE_SIZE = 16L << 20;
     /** docker's and podman's certs.d roots: /etc/docker/certs.d, /etc/containers/certs.d. */
     public static final List<Path> DEFAULT_CERTS_DIRECTORIES = CertsDirectories.DEFAULT_ROOTS;
     /** Everything berth can read, so the registry never falls back to a converted schema 1 manifest. */
@@ -130,6 +133,49 @@ public final class RegistryClient implements AutoCloseable {
             }
             Digest digest = ManifestChecks.verifyDigest(ref, response, bytes);
             return new FetchedManifest(bytes, ManifestChecks.mediaType(response, bytes), digest);
+        }
+    }
+
+    /**
+     * The tags of {@code repo}'s repository (its tag and digest are ignored), as the registry
+     * lists them: GET /v2/NAME/tags/list, following each {@code Link: <URL>; rel="next"} to the
+     * next page (distribution-spec "Listing Tags", RFC 8288 links). A next page on another
+     * origin is refused rather than sent the registry's credentials, as is a page seen before.
+     *
+     * @throws RegistryException the status of a failed page (404 NAME_UNKNOWN for an unknown
+     *                           repository), or what is wrong with a page's body or link
+     */
+    public List<String> listTags(Reference repo) throws IOException {
+        List<String> tags = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        URI page = v2(repo, "tags/list");
+        while (page != null) {
+            if (!seen.add(page)) {
+                throw RegistryException.invalidResponse("GET", page, 200, "tag list pages lead back to this one");
+            }
+            HttpResponse<InputStream> response = transport.send(Call.of("GET", page,
+                    Map.of("Accept", "application/json"), pullScope(repo)));
+            if (response.statusCode() != 200) {
+                throw HttpTransport.unexpected(response, "GET");
+            }
+            byte[] body = HttpTransport.readBody(response, "GET", MAX_TAG_PAGE_SIZE);
+            for (Object tag : TagPages.tags(body, page)) {
+                if (!(tag instanceof String name) || !isValidTag(repo, name)) {
+                    throw RegistryException.invalidResponse("GET", page, 200, "tag list holds an invalid tag: " + tag);
+                }
+                tags.add(name);
+            }
+            page = TagPages.next(response, page);
+        }
+        return tags;
+    }
+
+    private static boolean isValidTag(Reference repo, String tag) {
+        try {
+            repo.withTag(tag);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

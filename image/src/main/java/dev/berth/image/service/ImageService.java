@@ -112,6 +112,14 @@ public final class ImageService {
      * @return docker rmi's lines: "Untagged: NAME" for each name, "Deleted: DIGEST" for each blob
      */
     public List<String> remove(String nameOrId, boolean force) throws IOException {
+        return remove(nameOrId, force, true);
+    }
+
+    /**
+     * As {@link #remove(String, boolean)}; with {@code prune} false only the names go (docker rmi
+     * --no-prune): content no name reaches any more stays until {@link #prune}.
+     */
+    public List<String> remove(String nameOrId, boolean force, boolean prune) throws IOException {
         List<String> lines = new ArrayList<>();
         ImageRecord named = resolver.byName(nameOrId);
         if (named != null) {
@@ -127,6 +135,9 @@ public final class ImageService {
                 names.remove(name);
                 lines.add("Untagged: " + Reference.parse(name).familiar());
             }
+        }
+        if (!prune) {
+            return lines;
         }
         // Collect what the removed names held, unless a pull or mount runs: it may be building on
         // the same content, and `image prune` later collects whatever stays unreferenced.
@@ -164,6 +175,14 @@ public final class ImageService {
         try (GcLock.Held held = gcLock.shared()) {
             return new ImageTransfers(this).pull(name, platform, unpack, pullListener, unpackListener);
         }
+    }
+
+    /**
+     * {@code image pull --all-tags}: the tags of the repository {@code name} names (a tag or
+     * digest in it is ignored), in the registry's order.
+     */
+    public List<String> listTags(String name) throws IOException {
+        return new ImageTransfers(this).listTags(name);
     }
 
     /** {@code image push}: the image {@code source} names to {@code target} (default: its own name). */

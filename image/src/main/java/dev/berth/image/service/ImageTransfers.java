@@ -147,6 +147,13 @@ final class ImageTransfers {
         }
     }
 
+    List<String> listTags(String name) throws IOException {
+        Reference repository = Reference.parse(name);
+        try (RegistryClient client = client()) {
+            return client.listTags(repository);
+        }
+    }
+
     private RegistryClient client() throws IOException {
         RegistryClient.Builder builder = RegistryClient.builder();
         for (String host : images.registryOptions().insecureRegistries()) {

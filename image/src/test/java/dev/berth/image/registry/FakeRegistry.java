@@ -47,6 +47,7 @@ final class FakeRegistry implements AutoCloseable {
     private static final Pattern UPLOAD_START = Pattern.compile("/v2/(.+)/blobs/uploads/");
     private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([0-9a-f-]+)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+    private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -59,6 +60,8 @@ final class FakeRegistry implements AutoCloseable {
     /** What the token endpoint (Bearer) or the registry (Basic) accepts. */
     volatile Credentials accepted = new Credentials("alice", "s3cret");
     volatile boolean supportsRange = true;
+    /** Tags per tag-list page when the client asks for no n (0: all on one page), as some registries cap pages. */
+    volatile int tagPageSize;
 
     FakeRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -140,6 +143,8 @@ final class FakeRegistry implements AutoCloseable {
             putManifest(ex, m.group(1), m.group(2));
         } else if ((m = MANIFEST.matcher(path)).matches()) {
             getManifest(ex, m.group(1), m.group(2));
+        } else if ((m = TAGS.matcher(path)).matches() && method.equals("GET")) {
+            listTags(ex, m.group(1));
         } else if ((m = BLOB.matcher(path)).matches()) {
             serveBlob(ex, Digest.parse(m.group(2)));
         } else if ((m = UPLOAD_START.matcher(path)).matches() && method.equals("POST")) {
@@ -162,6 +167,35 @@ final class FakeRegistry implements AutoCloseable {
         }
         ex.getResponseHeaders().set("Docker-Content-Digest", Digest.of("sha256", bytes).toString());
         send(ex, 200, manifestTypes.get(repository + "@" + reference), bytes);
+    }
+
+    /**
+     * distribution-spec "Listing Tags": tags sorted lexically, after ?last= and at most ?n= (or
+     * {@link #tagPageSize}) of them, with a Link to the next page while more remain.
+     */
+    private void listTags(HttpExchange ex, String repository) throws IOException {
+        List<String> tags = manifests.keySet().stream().filter(k -> k.startsWith(repository + "@"))
+                .map(k -> k.substring(repository.length() + 1)).filter(t -> !t.startsWith("sha256:")).sorted().toList();
+        if (tags.isEmpty()) {
+            error(ex, 404, "NAME_UNKNOWN", "repository name not known to registry");
+            return;
+        }
+        Map<String, String> query = new java.util.HashMap<>();
+        String raw = ex.getRequestURI().getQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            query.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        int n = query.containsKey("n") ? Integer.parseInt(query.get("n")) : tagPageSize;
+        List<String> page = tags.stream().filter(t -> !query.containsKey("last") || t.compareTo(query.get("last")) > 0)
+                .limit(n > 0 ? n : Long.MAX_VALUE).toList();
+        if (n > 0 && !page.isEmpty() && !page.getLast().equals(tags.getLast())) {
+            ex.getResponseHeaders().set("Link", "</v2/" + repository + "/tags/list?n=" + n + "&last=" + page.getLast()
+                    + ">; rel=\"next\"");
+        }
+        String json = "{\"name\":\"" + repository + "\",\"tags\":["
+                + String.join(",", page.stream().map(t -> "\"" + t + "\"").toList()) + "]}";
+        send(ex, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     private void putManifest(HttpExchange ex, String repository, String reference) throws IOException {

@@ -269,6 +269,22 @@ class ImageServiceTest {
     }
 
     @Test
+    void listTagsNamesWhatWasPushedAndRemoveWithoutPruneKeepsTheContent() throws Exception {
+        ImageService images = open("root");
+        LocalImage image = importBusybox(images, busyboxTar, "busybox:t", CMD);
+        for (String tag : List.of("b", "a")) {
+            images.push("busybox:t", REGISTRY.registry() + "/listed:" + tag, PushListener.NONE);
+        }
+        assertEquals(List.of("a", "b"), images.listTags(REGISTRY.registry() + "/listed").stream().sorted().toList());
+        assertEquals(List.of("a", "b"), images.listTags(REGISTRY.registry() + "/listed:a").stream().sorted().toList(),
+                "a tag in the name is ignored");
+
+        assertEquals(List.of("Untagged: busybox:t"), images.remove("busybox:t", false, false));
+        assertEquals(blobsOf(image), images.content().list(), "--no-prune: every blob stays");
+        assertEquals(blobsOf(image), images.prune().removedBlobs(), "until prune");
+    }
+
+    @Test
     void pruneAfterRemovingEverythingLeavesAnEmptyStore() throws Exception {
         ImageService images = open("root");
         LocalImage first = importBusybox(images, busyboxTar, "first:1", CMD);
