@@ -120,7 +120,8 @@ public final class BerthMain {
         for (Entry entry : IMAGE_VERBS) {
             if (entry.alias() != null) {
                 // A second instance: one verb object holds the values of one parse.
-                cli.addSubcommand(entry.alias(), new CommandLine(withHelp(entry.verb().get().spec().name(entry.alias())), Args.FACTORY));
+                CommandSpec alias = withHelp(entry.verb().get().spec().name(entry.alias()));
+                cli.addSubcommand(entry.alias(), new CommandLine(alias, Args.FACTORY));
             }
         }
         cli.setOut(new PrintWriter(out, true));
