@@ -6,6 +6,7 @@ import dev.berth.image.config.ImageConfigReader;
 import dev.berth.image.manifest.Descriptor;
 import dev.berth.image.manifest.Index;
 import dev.berth.image.manifest.Manifest;
+import dev.berth.image.manifest.ManifestException;
 import dev.berth.image.manifest.ManifestReader;
 import dev.berth.image.manifest.MediaTypes;
 import dev.berth.image.manifest.StoredDocuments;
@@ -51,6 +52,18 @@ final class ImageResolver {
         return byId(nameOrId, platform);
     }
 
+    /**
+     * As {@link #find}, but an index without {@code platform}'s manifest in the store shows the
+     * first platform it does have: for looking at images (ls, inspect), not for running them.
+     */
+    LocalImage findAny(String nameOrId, Platform platform) throws IOException {
+        ImageRecord named = byName(nameOrId);
+        if (named != null) {
+            return loadAny(named.target(), platform);
+        }
+        return byId(nameOrId, platform);
+    }
+
     /** The record of a name, or null if {@code nameOrId} is not a (known) name. */
     ImageRecord byName(String nameOrId) throws IOException {
         String name;
@@ -68,7 +81,7 @@ final class ImageResolver {
         Set<Digest> seen = new LinkedHashSet<>();
         for (ImageRecord record : names.list()) {
             if (seen.add(record.target().digest())) {
-                images.add(load(record.target(), platform));
+                images.add(loadAny(record.target(), platform));
             }
         }
         return images;
@@ -78,8 +91,43 @@ final class ImageResolver {
     LocalImage load(Descriptor top, Platform platform) throws IOException {
         Descriptor manifestDescriptor = top;
         if (MediaTypes.isIndex(top.mediaType())) {
-            manifestDescriptor = readIndex(top).select(platform);
+            try {
+                manifestDescriptor = readIndex(top).select(platform);
+            } catch (ManifestException e) {
+                throw new ImageException(top.digest() + ": " + e.getMessage(), e);
+            }
         }
+        return loadManifest(top, manifestDescriptor);
+    }
+
+    /**
+     * As {@link #load}, falling back to the first manifest of an index that is in the store when
+     * {@code platform}'s is not: a pull or load fetches one platform of a multi-platform image,
+     * and listing must not fail because that platform is not this machine's.
+     */
+    LocalImage loadAny(Descriptor top, Platform platform) throws IOException {
+        if (!MediaTypes.isIndex(top.mediaType())) {
+            return loadManifest(top, top);
+        }
+        Index index = readIndex(top);
+        try {
+            Descriptor wanted = index.select(platform);
+            if (store.contains(wanted.digest())) {
+                return loadManifest(top, wanted);
+            }
+        } catch (ManifestException notInIndex) {
+            // Fall through to any platform that is here.
+        }
+        for (Descriptor child : index.manifests()) {
+            if (MediaTypes.isManifest(child.mediaType()) && store.contains(child.digest())) {
+                return loadManifest(top, child);
+            }
+        }
+        throw new ImageException(top.digest() + ": none of the index's " + index.manifests().size()
+                + " manifests is in the store");
+    }
+
+    private LocalImage loadManifest(Descriptor top, Descriptor manifestDescriptor) throws IOException {
         Manifest manifest = readManifest(manifestDescriptor);
         ConfigSummary config;
         try {

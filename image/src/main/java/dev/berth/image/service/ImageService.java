@@ -95,7 +95,7 @@ public final class ImageService {
     public String inspectJson(List<String> namesOrIds, Platform platform) throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (String nameOrId : namesOrIds) {
-            images.add(resolver.find(nameOrId, platform));
+            images.add(resolver.findAny(nameOrId, platform));
         }
         return InspectJson.write(images, store);
     }

@@ -366,4 +366,37 @@ class ImageServiceTest {
             extracted.add(layer.digest() + (existed ? " existed" : " extracted"));
         }
     }
+
+    @Test
+    void anImageOfAnotherPlatformIsListedAndInspectedButNotMounted() throws Exception {
+        ImageService images = open("root");
+        LocalImage host = importBusybox(images, busyboxTar, "busybox:host", CMD);
+        // An index that offers the same manifest for another architecture only: what a pull or a
+        // load of a foreign image leaves (one platform's manifest stored, the index naming it).
+        String other = HERE.architecture().equals("arm64") ? "amd64" : "arm64";
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":[{\"mediaType\":\"" + host.manifestDescriptor().mediaType() + "\",\"digest\":\""
+                + host.manifestDescriptor().digest() + "\",\"size\":" + host.manifestDescriptor().size()
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + other + "\"}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        Digest indexDigest = Digest.of("sha256", index);
+        try (Ingest ingest = images.content().begin(indexDigest, index.length)) {
+            ingest.write(index);
+            ingest.commit();
+        }
+        images.names().put("docker.io/library/foreign:1", new Descriptor("application/vnd.oci.image.index.v1+json",
+                indexDigest, index.length, List.of(), Map.of(), java.util.Optional.empty()));
+
+        List<LocalImage> listed = images.list(HERE);
+        assertEquals(2, listed.size(), "an image without this machine's platform is still listed");
+        LocalImage foreign = listed.stream().filter(i -> i.top().digest().equals(indexDigest)).findFirst().orElseThrow();
+        assertEquals(host.manifestDescriptor().digest(), foreign.manifestDescriptor().digest());
+        JsonNode inspected = new ObjectMapper().readTree(images.inspectJson(List.of("foreign:1"), HERE));
+        assertEquals(host.id().toString(), inspected.get(0).get("Id").asText());
+
+        ImageException refused = assertThrows(ImageException.class,
+                () -> images.mount("foreign:1", tmp.resolve("bundle"), HERE));
+        assertTrue(refused.getMessage().contains(indexDigest.toString()), refused.getMessage());
+        assertFalse(Files.exists(tmp.resolve("bundle")), "a refused mount creates nothing");
+    }
 }
