@@ -8,6 +8,7 @@ import dev.berth.linux.UnixSocket;
 import dev.berth.linux.WaitStatus;
 import dev.berth.runtime.config.NamespaceConfig;
 import dev.berth.runtime.config.NamespaceKind;
+import dev.berth.runtime.config.ContainerConfig;
 import dev.berth.runtime.config.ProcessConfig;
 import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.seccomp.SeccompProgram;
@@ -35,13 +36,14 @@ final class ContainerExec {
             NamespaceKind.MOUNT);
 
     /** Starts the process; returns its host PID once execve succeeded. */
-    static int start(int initPid, Cgroup cgroup, ProcessConfig process, SeccompProgram seccomp, ExecOptions options,
-                     ContainerRecord container) {
+    static int start(int initPid, Cgroup cgroup, ProcessConfig process, SeccompProgram seccomp,
+                     ContainerConfig.Personality personality, ExecOptions options, ContainerRecord container) {
         List<NamespaceConfig> join = namespacesToJoin(initPid);
         // A user namespace made by an unprivileged user has setgroups denied (user_namespaces(7)).
         boolean setgroupsAllowed = Processes.geteuid() == 0 || join.stream().noneMatch(n -> n.kind() == NamespaceKind.USER);
         LaunchPlan plan = PlanBuilder.buildExec(join, process, Capabilities.lastCap(), 3 + options.preserveFds(),
-                setgroupsAllowed, seccomp, options.consoleSocket() == null ? -1 : Launch.consoleFd(options.preserveFds()));
+                setgroupsAllowed, seccomp, personality,
+                options.consoleSocket() == null ? -1 : Launch.consoleFd(options.preserveFds()));
         Map<Integer, Fd> fds = new LinkedHashMap<>();
         for (int i = 0; i < options.preserveFds(); i++) {
             fds.put(3 + i, Fd.inherited(3 + i));

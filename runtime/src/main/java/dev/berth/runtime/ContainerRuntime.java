@@ -262,10 +262,11 @@ public final class ContainerRuntime {
         // The exec'd process is held to the container's seccomp profile, as runc does.
         dev.berth.spec.Linux linux = BundleLoader.readSpec(store.dir(id).resolve(StateStore.CONFIG_COPY)).linux();
         var seccomp = BundleLoader.execSeccomp(linux == null ? null : linux.seccomp());
+        var personality = BundleLoader.execPersonality(linux == null ? null : linux.personality());
         if (!options.detach()) {
             Processes.setChildSubreaper();
         }
-        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, seccomp, options, record);
+        int pid = ContainerExec.start(record.pid(), cgroupOf(record), config, seccomp, personality, options, record);
         if (options.detach()) {
             detachedExecs.computeIfAbsent(record.cgroup(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(pid);
         }

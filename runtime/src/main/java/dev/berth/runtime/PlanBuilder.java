@@ -256,11 +256,7 @@ final class PlanBuilder {
      */
     private void credentialsAndExec(ProcessConfig p) {
         console(steps, p, context.consoleFd());
-        if (config.personality() != null) {
-            // Inherited across execve (personality(2)); it changes what uname(2) reports, nothing here.
-            ContainerConfig.Personality persona = config.personality();
-            steps.add(Steps.personality(persona.persona(), "set personality " + persona.domain() + " (linux.personality)"));
-        }
+        personality(steps, config.personality());
         process(steps, p, context.lastCap(), context.setgroupsAllowed(), config.seccomp());
         steps.add(Steps.ready());
         steps.add(Steps.waitStart(context.execFifoFd()));
@@ -306,7 +302,8 @@ final class PlanBuilder {
      * @param namespaces nsfs files of the container's init to join, user namespace first
      */
     static LaunchPlan buildExec(List<NamespaceConfig> namespaces, ProcessConfig p, int lastCap, int firstFdToClose,
-                                boolean setgroupsAllowed, SeccompProgram seccomp, int consoleFd) {
+                                boolean setgroupsAllowed, SeccompProgram seccomp,
+                                ContainerConfig.Personality personality, int consoleFd) {
         List<Step> steps = new ArrayList<>();
         for (NamespaceConfig ns : namespaces) {
             steps.add(Steps.setns(ns.path(), ns.kind().cloneFlag()));
@@ -317,11 +314,19 @@ final class PlanBuilder {
         }
         steps.add(Steps.sync());
         console(steps, p, consoleFd);
+        personality(steps, personality);
         process(steps, p, lastCap, setgroupsAllowed, seccomp);
         steps.add(Steps.closeFds(firstFdToClose));
         seccompLast(steps, p, seccomp);
         steps.add(Steps.exec(p.args(), p.env()));
         return new LaunchPlan(List.copyOf(steps));
+    }
+
+    /** Inherited across execve (personality(2)); it changes what uname(2) reports, nothing here. */
+    private static void personality(List<Step> steps, ContainerConfig.Personality persona) {
+        if (persona != null) {
+            steps.add(Steps.personality(persona.persona(), "set personality " + persona.domain() + " (linux.personality)"));
+        }
     }
 
     /**

@@ -47,6 +47,20 @@ class ExecTest extends ContainerTest {
     }
 
     @Test
+    void execGetsTheContainersPersonality() {
+        bundle.linux().putObject("personality").put("domain", "LINUX32");
+        startSleeper();
+        try {
+            assertEquals(0, runtime.exec(id, process(List.of("sh", "-c", "cat /proc/self/personality > /out/exec"),
+                    null), ExecOptions.DEFAULT));
+            // PER_LINUX32 is 0x0008 (<sys/personality.h>), as in the container's first process.
+            assertEquals("00000008\n", read("exec"));
+        } finally {
+            runtime.delete(id, true);
+        }
+    }
+
+    @Test
     void detachedExecIsInTheContainersCgroupAndWritesItsPid() throws Exception {
         startSleeper();
         try {

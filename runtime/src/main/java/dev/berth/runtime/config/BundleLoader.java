@@ -7,6 +7,7 @@ import dev.berth.spec.SpecReader;
 import dev.berth.spec.SpecValidator;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** config.json of a bundle -> validated {@link ContainerConfig}; every error names the field. */
 public final class BundleLoader {
@@ -29,6 +30,19 @@ public final class BundleLoader {
         } catch (SpecException e) {
             throw new RuntimeFailure(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The container's linux.personality for a process exec'd into it: runc's setns init applies it
+     * too, and uname(2) in an exec'd shell must say what it says in the container's first process.
+     */
+    public static ContainerConfig.Personality execPersonality(dev.berth.spec.Linux.Personality personality) {
+        List<String> problems = new java.util.ArrayList<>();
+        ContainerConfig.Personality result = ProcessDetails.personality(personality, problems);
+        if (!problems.isEmpty()) {
+            throw new RuntimeFailure(String.join("; ", problems));
+        }
+        return result;
     }
 
     /** The spec as the container was created from it (a copy kept in the state directory). */
