@@ -46,6 +46,7 @@ public final class BerthAotTraining {
         run(sink, "--root", root, "image", "tag", "training:1", "training:2");
         run(sink, "--root", root, "images");
         run(sink, "--root", root, "image", "inspect", "training:1");
+        run(sink, "--root", root, "image", "history", "training:1");
         run(sink, "--root", root, "images", "--format", "json", "--filter", "reference=training:*");
         run(sink, "--root", root, "images", "--format", "table {{.Repository}}\\t{{.Tag}}\\t{{upper .ID}}");
         run(sink, "--root", root, "image", "inspect", "-f", "{{.Id}} {{json .Config}} {{range .RepoTags}}{{.}}{{end}}",

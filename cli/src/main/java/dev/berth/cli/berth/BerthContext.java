@@ -4,6 +4,7 @@ import dev.berth.image.manifest.Platform;
 import dev.berth.image.service.ImageService;
 import dev.berth.image.service.RegistryOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,14 +18,17 @@ final class BerthContext {
     /** Where berth keeps images (content, names, snapshots) unless --root or BERTH_ROOT says otherwise. */
     static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
 
+    final InputStream in;
     final PrintStream out;
     final PrintStream err;
     private final boolean terminal;
     private Path root = DEFAULT_ROOT;
     private List<String> insecureRegistries = List.of();
+    private Path dockerConfig;
     private ImageService images;
 
-    BerthContext(PrintStream out, PrintStream err, boolean terminal) {
+    BerthContext(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        this.in = in;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
@@ -46,6 +50,15 @@ final class BerthContext {
         this.insecureRegistries = List.copyOf(hosts);
     }
 
+    /** docker's --config: the directory holding config.json, instead of $DOCKER_CONFIG or ~/.docker. */
+    void dockerConfigDirectory(Path dir) {
+        this.dockerConfig = dir.resolve("config.json");
+    }
+
+    RegistryOptions registryOptions() {
+        return new RegistryOptions(Set.copyOf(insecureRegistries), dockerConfig);
+    }
+
     /** True when stdout is a terminal: progress is then redrawn in place, else printed line by line. */
     boolean terminal() {
         return terminal;
@@ -53,7 +66,7 @@ final class BerthContext {
 
     ImageService images() throws IOException {
         if (images == null) {
-            images = ImageService.open(root, new RegistryOptions(Set.copyOf(insecureRegistries), null));
+            images = ImageService.open(root, registryOptions());
         }
         return images;
     }

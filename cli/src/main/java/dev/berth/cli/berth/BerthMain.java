@@ -3,6 +3,7 @@ package dev.berth.cli.berth;
 import dev.berth.cli.Args;
 import dev.berth.cli.CliLogging;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Entry point of {@code bin/berth}, berth's own command line. {@code berth image VERB} has the
  * docker CLI's image verbs and flags; the ones docker also has at top level are aliases here too
- * ({@code berth pull}, {@code berth images}, {@code berth rmi}, ...). Exit codes: 0 success, 1 a
+ * ({@code berth pull}, {@code berth images}, {@code berth rmi}, ...), and {@code berth login} and
+ * {@code logout} keep registry credentials in docker's config.json. Exit codes: 0 success, 1 a
  * failed operation, 2 bad arguments.
  */
 public final class BerthMain {
@@ -30,6 +32,7 @@ public final class BerthMain {
             new Entry("push", "push", ImagePushCommand::new),
             new Entry("ls", "images", ImageListCommand::new),
             new Entry("inspect", null, ImageInspectCommand::new),
+            new Entry("history", "history", ImageHistoryCommand::new),
             new Entry("rm", "rmi", ImageRemoveCommand::new),
             new Entry("tag", "tag", ImageTagCommand::new),
             new Entry("save", "save", ImageSaveCommand::new),
@@ -40,6 +43,11 @@ public final class BerthMain {
             new Entry("mount", null, ImageMountCommand::new),
             new Entry("unmount", null, ImageUnmountCommand::new),
             new Entry("prune", null, ImagePruneCommand::new));
+
+    /** Top-level verbs that are not image verbs. */
+    private static final List<Entry> TOP_VERBS = List.of(
+            new Entry("login", null, LoginCommand::new),
+            new Entry("logout", null, LogoutCommand::new));
 
     private record Entry(String name, String alias, Supplier<BerthVerb> verb) {
     }
@@ -56,16 +64,24 @@ public final class BerthMain {
 
     /** Runs one command line; returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, boolean terminal, String... args) {
+        return execute(System.in, out, err, terminal, args);
+    }
+
+    /** Runs one command line reading {@code in} as its standard input (login --password-stdin). */
+    public static int execute(InputStream in, PrintStream out, PrintStream err, boolean terminal, String... args) {
         System.getProperties().putIfAbsent("picocli.converters.excludes", ".*");
-        BerthContext context = new BerthContext(out, err, terminal);
+        BerthContext context = new BerthContext(in, out, err, terminal);
         CliLogging.forPeople(err, false);
         OptionSpec root = Args.option(Path.class, "<dir>",
                 "where images, content and snapshots are kept (default /var/lib/berth, or $BERTH_ROOT)", "--root");
         OptionSpec insecure = Args.repeatable(String.class, "<host[:port]>",
                 "use plain HTTP for this registry (127.0.0.0/8 and localhost always do)", "--insecure-registry");
+        OptionSpec config = Args.option(Path.class, "<dir>",
+                "where registry credentials are kept, as docker's --config (default $DOCKER_CONFIG, or ~/.docker)",
+                "--config");
         OptionSpec debug = Args.flag("log debug messages and show stack traces of failures", "--debug");
         CommandSpec top = Args.command(null, "berth", "berth: containers on the JVM")
-                .addOption(root).addOption(insecure).addOption(debug)
+                .addOption(root).addOption(insecure).addOption(config).addOption(debug)
                 .addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help").build());
         CommandLine cli = commandLine(top, out, err);
         try {
@@ -94,6 +110,9 @@ public final class BerthMain {
                 context.root(root.getValue());
             }
             context.insecureRegistries(Args.values(insecure));
+            if (config.getValue() != null) {
+                context.dockerConfigDirectory(config.getValue());
+            }
             return verb.run(context);
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() != null ? e.getMessage() : e.toString();
@@ -123,6 +142,9 @@ public final class BerthMain {
                 CommandSpec alias = withHelp(entry.verb().get().spec().name(entry.alias()));
                 cli.addSubcommand(entry.alias(), new CommandLine(alias, Args.FACTORY));
             }
+        }
+        for (Entry entry : TOP_VERBS) {
+            cli.addSubcommand(entry.name(), new CommandLine(withHelp(entry.verb().get().spec()), Args.FACTORY));
         }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

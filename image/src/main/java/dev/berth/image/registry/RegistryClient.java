@@ -4,6 +4,7 @@ import dev.berth.image.manifest.Descriptor;
 import dev.berth.image.manifest.MediaTypes;
 import dev.berth.image.registry.HttpTransport.AuthScope;
 import dev.berth.image.registry.HttpTransport.Call;
+import dev.berth.image.registry.RegistryException.ErrorCode;
 import dev.berth.image.store.ContentException;
 import dev.berth.image.store.ContentStore;
 import dev.berth.image.store.Digest;
@@ -168,6 +169,44 @@ public final class RegistryClient implements AutoCloseable {
             page = TagPages.next(response, page);
         }
         return tags;
+    }
+
+    /**
+     * What docker login checks before it stores credentials: GET /v2/ (the API version check,
+     * distribution-spec "end-1") with the client's credentials for {@code registry}. A Bearer
+     * challenge is answered with a token requested from its realm with those credentials as Basic
+     * and no scope (docker's loginV2 asks for none: the check is "can these credentials get a
+     * token", not access to any repository); a Basic challenge by sending them on the retried GET.
+     *
+     * @param registry as written in references: docker.io for Docker Hub, else host[:port]
+     * @return empty when the registry accepted the credentials (200); else the registry's words for
+     *         the refusal (a 401 from /v2/ or from the token realm), possibly empty text
+     * @throws RegistryException any other status, or no answer
+     */
+    public Optional<String> checkLogin(String registry) throws IOException {
+        String host = registry.equals(Reference.DOCKER_HUB) ? Reference.DOCKER_HUB_API_HOST : registry;
+        URI uri = URI.create(scheme(registry) + "://" + host + "/v2/");
+        HttpResponse<InputStream> response;
+        try {
+            response = transport.send(Call.of("GET", uri, Map.of(), new AuthScope(registry, List.of())));
+        } catch (RegistryException e) {
+            if (e.status() == 401) { // the token realm refused the credentials
+                return Optional.of(refusal(e));
+            }
+            throw e;
+        }
+        return switch (response.statusCode()) {
+            case 200 -> {
+                HttpTransport.discard(response);
+                yield Optional.empty();
+            }
+            case 401 -> Optional.of(refusal(HttpTransport.unexpected(response, "GET")));
+            default -> throw HttpTransport.unexpected(response, "GET");
+        };
+    }
+
+    private static String refusal(RegistryException e) {
+        return e.errors().stream().map(ErrorCode::message).filter(m -> !m.isEmpty()).findFirst().orElse("");
     }
 
     private static boolean isValidTag(Reference repo, String tag) {

@@ -100,6 +100,11 @@ public final class ImageService {
         return InspectJson.write(images, store);
     }
 
+    /** {@code image history}: the build steps of the image a name or ID denotes, newest first. */
+    public List<HistoryEntry> history(String nameOrId, Platform platform) throws IOException {
+        return ImageHistory.of(resolver.find(nameOrId, platform), store);
+    }
+
     /** Points {@code target} (normalised) at the image {@code source} names. */
     public void tag(String source, String target) throws IOException {
         Descriptor top = topOf(source);
