@@ -11,13 +11,10 @@ import dev.berth.image.service.BusyboxRootfs;
 import dev.berth.image.service.FileTrees;
 import dev.berth.image.service.MountTable;
 import dev.berth.image.service.Tools;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,22 +55,6 @@ class BerthCliIT {
     Path tmp;
     Path root;
 
-    record Run(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        Run ok() {
-            assertEquals(0, code, this::toString);
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeAll
     static void busybox() throws Exception {
         busyboxTar = BusyboxRootfs.writeTar(shared.resolve("busybox.tar"));
@@ -90,37 +71,30 @@ class BerthCliIT {
     }
 
     /** One bin/berth command line, non-terminal, with --root set. */
-    Run berth(String... args) {
+    BerthRun berth(String... args) {
         List<String> all = new ArrayList<>(List.of("--root", root.toString()));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = BerthMain.execute(o, e, false, all.toArray(String[]::new));
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return BerthRun.of("", all);
     }
 
     @Test
     void importPushRemovePullThenRunTheMountedAndTheUnpackedBundle() throws Exception {
-        Run imported = berth("image", "import", "--change", CMD, busyboxTar.toString(), "busybox:t").ok();
+        BerthRun imported = berth("image", "import", "--change", CMD, busyboxTar.toString(), "busybox:t").ok();
         assertEquals("Loaded image: busybox:t\n", imported.out());
         String name = REGISTRY.registry() + "/busybox:1";
 
-        Run push = berth("push", "busybox:t", name).ok();
+        BerthRun push = berth("push", "busybox:t", name).ok();
         assertEquals("The push refers to repository [" + REGISTRY.registry() + "/busybox]", push.lines().getFirst());
         assertEquals(1, push.lines().stream().filter(l -> l.matches("[0-9a-f]{12}: Pushed")).count(), push.out());
         String pushed = matchAll(Pattern.compile("1: digest: (sha256:[0-9a-f]{64})"), push.lines().getLast());
 
-        Run rmi = berth("rmi", "busybox:t").ok();
+        BerthRun rmi = berth("rmi", "busybox:t").ok();
         assertEquals("Untagged: busybox:t", rmi.lines().getFirst());
         assertEquals(3, rmi.lines().stream().filter(l -> l.startsWith("Deleted: sha256:")).count(), rmi.out());
         assertEquals("REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n", berth("images").ok().out(),
                 "docker's tabwriter: each column at least 10 wide");
 
-        Run pull = berth("pull", name).ok();
+        BerthRun pull = berth("pull", name).ok();
         List<String> lines = pull.lines();
         assertEquals("1: Pulling from busybox", lines.getFirst());
         String layer = matchAll(Pattern.compile("([0-9a-f]{12}): Pulling fs layer"), lines.get(1));
@@ -192,7 +166,7 @@ class BerthCliIT {
         String other = REGISTRY.registry() + "/other:tag";
         Tools.run("skopeo", "copy", "--dest-tls-verify=false", "oci:" + layout + ":t", "docker://" + other);
         String skopeos = Tools.skopeoDigest(other);
-        Run pull = berth("pull", other).ok();
+        BerthRun pull = berth("pull", other).ok();
         assertTrue(pull.lines().contains("Digest: " + skopeos), pull.out());
         assertEquals(other, pull.lines().getLast());
         assertTrue(DIGEST.matcher(skopeos).matches(), skopeos);
@@ -204,7 +178,7 @@ class BerthCliIT {
         String repository = REGISTRY.registry() + "/everything";
         berth("tag", "busybox:t", repository + ":2").ok();
         berth("tag", "busybox:t", repository + ":1").ok();
-        Run tagged = berth("push", "-a", repository + ":1");
+        BerthRun tagged = berth("push", "-a", repository + ":1");
         assertEquals(2, tagged.code(), tagged::toString);
         assertEquals("berth: tag can't be used with --all-tags/-a\n", tagged.err());
 
@@ -216,7 +190,7 @@ class BerthCliIT {
         assertEquals(1, pushed.stream().filter(l -> l.startsWith("The push refers")).count(), "said once");
 
         berth("rmi", repository + ":1", repository + ":2").ok();
-        Run pull = berth("pull", "-a", repository).ok();
+        BerthRun pull = berth("pull", "-a", repository).ok();
         List<String> lines = pull.lines().stream().filter(l -> !l.matches("[0-9a-f]{12}: .*")).toList();
         // Per tag as the registry lists them (docker-registry's order need not be the spec's lexical one).
         List<String> tags = lines.stream().filter(l -> l.endsWith(": Pulling from everything"))
@@ -230,10 +204,10 @@ class BerthCliIT {
         assertEquals(List.of(repository + " 1", repository + " 2", "busybox t"),
                 berth("images", "--format", "{{.Repository}} {{.Tag}}").ok().lines().stream().sorted().toList());
 
-        Run withTag = berth("pull", "-a", repository + ":1");
+        BerthRun withTag = berth("pull", "-a", repository + ":1");
         assertEquals(2, withTag.code(), withTag::toString);
         assertEquals("berth: tag can't be used with --all-tags/-a\n", withTag.err());
-        Run missing = berth("pull", "-a", REGISTRY.registry() + "/nothing");
+        BerthRun missing = berth("pull", "-a", REGISTRY.registry() + "/nothing");
         assertEquals(1, missing.code(), missing::toString);
         assertTrue(missing.err().contains("/v2/nothing/tags/list: 404"), missing.err());
     }
@@ -242,7 +216,7 @@ class BerthCliIT {
     void pullOfAMissingTagFailsWithTheRegistrysStatus() throws Exception {
         berth("image", "import", busyboxTar.toString(), "base:1").ok();
         Map<String, String> before = FileTrees.of(root);
-        Run pull = berth("pull", REGISTRY.registry() + "/nothing:nope");
+        BerthRun pull = berth("pull", REGISTRY.registry() + "/nothing:nope");
         assertEquals(1, pull.code(), pull::toString);
         assertTrue(pull.err().startsWith("berth: ") && pull.err().contains(" 404 "), pull.err());
         assertTrue(pull.err().contains("/v2/nothing/manifests/nope"), pull.err());
@@ -257,7 +231,7 @@ class BerthCliIT {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        Run pull = berth("pull", "127.0.0.1:" + port + "/busybox:1");
+        BerthRun pull = berth("pull", "127.0.0.1:" + port + "/busybox:1");
         assertEquals(1, pull.code(), pull::toString);
         assertTrue(pull.err().startsWith("berth: ") && pull.err().contains("127.0.0.1:" + port), pull.err());
         assertTrue(pull.err().contains("connection refused: nothing listens at 127.0.0.1:" + port), pull.err());
@@ -266,7 +240,7 @@ class BerthCliIT {
 
     @Test
     void rmiOfAnUnknownNameFails() {
-        Run rmi = berth("rmi", "nosuch:1");
+        BerthRun rmi = berth("rmi", "nosuch:1");
         assertEquals(1, rmi.code(), rmi::toString);
         assertEquals("", rmi.out());
         assertEquals("berth: no such image: nosuch:1\n", rmi.err());

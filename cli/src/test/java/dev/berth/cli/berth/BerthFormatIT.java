@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.image.service.BusyboxRootfs;
 import dev.berth.image.service.FileTrees;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,22 +35,6 @@ class BerthFormatIT {
     Path root;
     String id;
 
-    record Run(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        Run ok() {
-            assertEquals(0, code, this::toString);
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeAll
     static void busybox() throws Exception {
         busyboxTar = BusyboxRootfs.writeTar(shared.resolve("busybox.tar"));
@@ -69,17 +50,10 @@ class BerthFormatIT {
         id = berth("images", "-q").ok().out().strip();
     }
 
-    Run berth(String... args) {
+    BerthRun berth(String... args) {
         List<String> all = new ArrayList<>(List.of("--root", root.toString()));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = BerthMain.execute(o, e, false, all.toArray(String[]::new));
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return BerthRun.of("", all);
     }
 
     private List<String> sortedLines(String... args) {
@@ -128,11 +102,11 @@ class BerthFormatIT {
         assertEquals(3, berth("images", "-q", "--no-trunc", "--filter", "dangling=false", "--format", "{{.ID}}")
                 .ok().lines().size(), "-q gives way to --format, as in docker");
 
-        Run unknown = berth("images", "--filter", "label=x");
+        BerthRun unknown = berth("images", "--filter", "label=x");
         assertEquals(2, unknown.code(), unknown::toString);
         assertEquals("berth: invalid filter 'label' (berth supports reference=PATTERN and dangling=true|false)\n",
                 unknown.err());
-        Run badTemplate = berth("images", "--format", "{{.Repository}");
+        BerthRun badTemplate = berth("images", "--format", "{{.Repository}");
         assertEquals(2, badTemplate.code(), badTemplate::toString);
         assertEquals("berth: template parsing error: template: 1:13: bad character U+007D '}'\n", badTemplate.err());
         assertEquals("", badTemplate.out());
@@ -150,20 +124,20 @@ class BerthFormatIT {
         assertEquals(1, berth("image", "inspect", "--format", "json", "busybox:t").ok().lines().size(),
                 "on one line");
 
-        Run some = berth("image", "inspect", "-f", "{{.Id}}", "busybox:t", "nosuch:1", "other/app:1");
+        BerthRun some = berth("image", "inspect", "-f", "{{.Id}}", "busybox:t", "nosuch:1", "other/app:1");
         assertEquals(1, some.code(), some::toString);
         assertEquals(inspected.get("Id").asText() + "\n" + inspected.get("Id").asText() + "\n", some.out(),
                 "what exists is printed");
         assertEquals("berth: no such image: nosuch:1\n", some.err());
 
-        Run array = berth("image", "inspect", "nosuch:1", "busybox:u");
+        BerthRun array = berth("image", "inspect", "nosuch:1", "busybox:u");
         assertEquals(1, array.code(), array::toString);
         assertEquals(1, JSON.readTree(array.out()).size(), array.out());
-        Run none = berth("image", "inspect", "nosuch:1");
+        BerthRun none = berth("image", "inspect", "nosuch:1");
         assertEquals("[]\n", none.out(), "docker prints an empty array");
         assertEquals(1, none.code());
 
-        Run failing = berth("image", "inspect", "-f", "{{index .RepoTags 9}}", "busybox:t");
+        BerthRun failing = berth("image", "inspect", "-f", "{{index .RepoTags 9}}", "busybox:t");
         assertEquals(1, failing.code(), failing::toString);
         assertEquals("berth: template parsing error: template: 1:2: executing <index .RepoTags 9>: "
                 + "error calling index: index out of range: 9\n", failing.err());

@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.image.registry.LocalRegistry;
 import dev.berth.image.service.BusyboxRootfs;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,37 +36,17 @@ class BerthLoginIT {
     Path configDir;
     Path configFile;
 
-    record Run(int code, String out, String err) {
-        Run ok() {
-            assertEquals(0, code, this::toString);
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeEach
     void config() {
         configDir = tmp.resolve("docker");
         configFile = configDir.resolve("config.json");
     }
 
-    Run berth(String stdin, String... args) {
+    BerthRun berth(String stdin, String... args) {
         List<String> all = new ArrayList<>(List.of("--root", tmp.resolve("root").toString(),
                 "--config", configDir.toString()));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = BerthMain.execute(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, false,
-                    all.toArray(String[]::new));
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return BerthRun.of(stdin, all);
     }
 
     private String storedAuth(String key) throws Exception {
@@ -82,7 +59,7 @@ class BerthLoginIT {
     void loginWithPasswordStdinStoresCredentialsKeepingTheRestThenLogoutRemovesThem() throws Exception {
         Files.createDirectories(configDir);
         Files.writeString(configFile, "{\"auths\":{\"quay.io\":{\"auth\":\"cTox\"}},\"psFormat\":\"{{.ID}}\"}");
-        Run login = berth("pa:ss word\r\n", "login", "-u", "alice", "--password-stdin", REGISTRY.registry()).ok();
+        BerthRun login = berth("pa:ss word\r\n", "login", "-u", "alice", "--password-stdin", REGISTRY.registry()).ok();
         assertEquals("Login Succeeded\n", login.out());
         assertTrue(login.err().startsWith("WARNING! Your credentials are stored unencrypted in '" + configFile + "'.\n"),
                 login.err());
@@ -91,7 +68,7 @@ class BerthLoginIT {
         assertEquals("{{.ID}}", JSON.readTree(configFile.toFile()).get("psFormat").asText());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(configFile)));
 
-        Run logout = berth("", "logout", REGISTRY.registry()).ok();
+        BerthRun logout = berth("", "logout", REGISTRY.registry()).ok();
         assertEquals("Removing login credentials for " + REGISTRY.registry() + "\n", logout.out());
         assertEquals(null, storedAuth(REGISTRY.registry()));
         assertEquals("q:1", storedAuth("quay.io"));
@@ -101,7 +78,7 @@ class BerthLoginIT {
 
     @Test
     void passwordOnTheCommandLineIsWarnedAbout() throws Exception {
-        Run login = berth("", "login", "-u", "bob", "-p", "pw", "http://" + REGISTRY.registry() + "/v2/").ok();
+        BerthRun login = berth("", "login", "-u", "bob", "-p", "pw", "http://" + REGISTRY.registry() + "/v2/").ok();
         assertTrue(login.err().startsWith("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n"),
                 login.err());
         assertEquals("bob:pw", storedAuth(REGISTRY.registry()), "a URL is stored by its host");
@@ -109,16 +86,16 @@ class BerthLoginIT {
 
     @Test
     void missingCredentialsWithoutATerminalAndBadFlagsWriteNothing() {
-        Run noPassword = berth("", "login", "-u", "bob", REGISTRY.registry());
+        BerthRun noPassword = berth("", "login", "-u", "bob", REGISTRY.registry());
         assertEquals(1, noPassword.code(), noPassword::toString);
         assertEquals("berth: Cannot perform an interactive login from a non TTY device\n", noPassword.err());
-        Run noUser = berth("pw", "login", "--password-stdin", REGISTRY.registry());
+        BerthRun noUser = berth("pw", "login", "--password-stdin", REGISTRY.registry());
         assertEquals(2, noUser.code(), noUser::toString);
         assertEquals("berth: Must provide --username with --password-stdin\n", noUser.err());
-        Run both = berth("pw", "login", "-u", "a", "-p", "x", "--password-stdin", REGISTRY.registry());
+        BerthRun both = berth("pw", "login", "-u", "a", "-p", "x", "--password-stdin", REGISTRY.registry());
         assertEquals(2, both.code(), both::toString);
         assertTrue(both.err().endsWith("berth: --password and --password-stdin are mutually exclusive\n"), both.err());
-        Run badServer = berth("pw", "login", "-u", "a", "--password-stdin", "not a host");
+        BerthRun badServer = berth("pw", "login", "-u", "a", "--password-stdin", "not a host");
         assertEquals(2, badServer.code(), badServer::toString);
         assertFalse(Files.exists(configDir));
     }
@@ -128,7 +105,7 @@ class BerthLoginIT {
         Files.createDirectories(configDir);
         String text = "{\"credHelpers\":{\"" + REGISTRY.registry() + "\":\"pass\"}}";
         Files.writeString(configFile, text);
-        Run login = berth("pw", "login", "-u", "a", "--password-stdin", REGISTRY.registry());
+        BerthRun login = berth("pw", "login", "-u", "a", "--password-stdin", REGISTRY.registry());
         assertEquals(1, login.code(), login::toString);
         assertTrue(login.err().startsWith("berth: " + configFile + " names a credential helper for "
                 + REGISTRY.registry() + " (credHelpers: docker-credential-pass); berth does not run credential helpers"),
@@ -159,7 +136,7 @@ class BerthLoginIT {
         assertEquals("berth image import", json.get("CreatedBy").asText());
         assertEquals(id, json.get("ID").asText());
 
-        Run missing = berth("", "history", "nothing:here");
+        BerthRun missing = berth("", "history", "nothing:here");
         assertEquals(1, missing.code(), missing::toString);
     }
 }
