@@ -42,14 +42,17 @@ public final class LayerUnpacker {
     /** OVERLAY mode: the 0/0 devices this layer made, which a later entry of it may replace. */
     private final Set<Path> whiteoutDevices = new HashSet<>();
     private final EntryMetadata metadata;
+    /** OVERLAY mode: the layers below, top first, for hardlinks to their files (may be empty). */
+    private final List<Path> lowers;
     private final List<Path> whiteouts = new ArrayList<>();
     private final List<Path> opaqueDirectories = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
 
-    private LayerUnpacker(Path root, Mode mode, DeviceHandling deviceHandling) {
+    private LayerUnpacker(Path root, Mode mode, DeviceHandling deviceHandling, List<Path> lowers) {
         this.root = root;
         this.mode = mode;
         this.deviceHandling = deviceHandling;
+        this.lowers = List.copyOf(lowers);
         this.metadata = new EntryMetadata(skipped);
     }
 
@@ -69,12 +72,22 @@ public final class LayerUnpacker {
      */
     public static UnpackResult unpack(InputStream layer, Path target, Mode mode, DeviceHandling devices)
             throws IOException {
+        return unpack(layer, target, mode, devices, List.of());
+    }
+
+    /**
+     * As {@link #unpack(InputStream, Path, Mode, DeviceHandling)}; in {@link Mode#OVERLAY}, a hardlink
+     * to a file of a lower layer copies that file up from {@code lowersTopFirst} first, as
+     * overlayfs would, instead of failing with {@link HardlinkOutsideLayerException}.
+     */
+    public static UnpackResult unpack(InputStream layer, Path target, Mode mode, DeviceHandling devices,
+            List<Path> lowersTopFirst) throws IOException {
         // Resolve the target once, so that relativize() in messages and checks is on real paths.
         Path root = target.toRealPath();
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new LayerException("unpack target '" + target + "' is not a directory");
         }
-        LayerUnpacker unpacker = new LayerUnpacker(root, mode, devices);
+        LayerUnpacker unpacker = new LayerUnpacker(root, mode, devices, lowersTopFirst);
         // The digest sits between decompression and tar: a diff_id is the sha256 of the
         // uncompressed tar (image-spec config.md, rootfs.diff_ids).
         DigestInputStream uncompressed = new DigestInputStream(Decompression.detect(layer), sha256());
@@ -160,9 +173,17 @@ public final class LayerUnpacker {
         Path source = SafePaths.resolveParentsSafely(root,
                 SafePaths.components("hardlink '" + name + "' to", entry.getLinkName()), name, false);
         BasicFileAttributes sourceAttrs = SafePaths.attributesOrNull(source);
-        if (sourceAttrs == null || sourceAttrs.isDirectory() || source.equals(root)) {
-            throw new LayerException("hardlink '" + name + "': target '" + entry.getLinkName()
-                    + "' does not exist in the layer root or is a directory");
+        if (sourceAttrs == null && mode == Mode.OVERLAY && !source.equals(root)
+                && CopyUp.copy(root, lowers, root.relativize(source))) {
+            markWritten(source);
+            sourceAttrs = SafePaths.attributesOrNull(source);
+        }
+        if (sourceAttrs == null) {
+            throw new HardlinkOutsideLayerException("hardlink '" + name + "': target '" + entry.getLinkName()
+                    + "' is not in this layer" + (mode == Mode.OVERLAY ? " (nor in the layers below it)" : ""));
+        }
+        if (sourceAttrs.isDirectory() || source.equals(root)) {
+            throw new LayerException("hardlink '" + name + "': target '" + entry.getLinkName() + "' is a directory");
         }
         if (source.equals(path)) {
             throw new LayerException("hardlink '" + name + "': links to itself");

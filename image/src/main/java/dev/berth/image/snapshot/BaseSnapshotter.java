@@ -148,6 +148,22 @@ abstract sealed class BaseSnapshotter implements Snapshotter permits OverlaySnap
         }
     }
 
+    /** The fs directories of committed {@code key} and its ancestors, top first. */
+    List<Path> chainDirectories(String key) throws IOException {
+        return metadata.read(m -> {
+            Entry entry = require(m, key);
+            if (entry.kind() != Kind.COMMITTED) {
+                throw new SnapshotException("snapshot '" + key + "' is " + entry.kind() + ", not committed");
+            }
+            List<Path> dirs = new ArrayList<>();
+            dirs.add(directory(entry.id()).resolve("fs"));
+            for (Path parent : parentChain(m, key, entry.parent())) {
+                dirs.add(parent.resolve("fs"));
+            }
+            return dirs;
+        });
+    }
+
     /** Deletes a staged directory and its new-* parent. */
     void deleteStaged(Path staged) throws IOException {
         if (Files.exists(staged.getParent())) {

@@ -1,6 +1,7 @@
 package dev.berth.image.snapshot;
 
 import dev.berth.image.layer.DeviceHandling;
+import dev.berth.image.layer.HardlinkOutsideLayerException;
 import dev.berth.image.layer.LayerUnpacker;
 import dev.berth.image.layer.UnpackResult;
 import dev.berth.image.manifest.Descriptor;
@@ -32,8 +33,12 @@ public final class LayerStaging implements AutoCloseable {
     /** Layers unpacked at once: file creation is kernel CPU time, so one per core (at least two). */
     static final int PARALLELISM = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    /** A layer unpacked into a staging directory, not yet a snapshot. */
+    /**
+     * A layer unpacked into a staging directory, not yet a snapshot; or, with no directory, a layer
+     * that links to files of the layers below and is unpacked again once they are committed.
+     */
     private record Staged(Path directory, UnpackResult result) {
+        static final Staged NEEDS_LOWER_LAYERS = new Staged(null, null);
     }
 
     private final ContentStore store;
@@ -105,6 +110,9 @@ public final class LayerStaging implements AutoCloseable {
                 listener.skipped(i, chainIds.get(i));
             } else {
                 Staged staged = await(future);
+                if (staged == Staged.NEEDS_LOWER_LAYERS) {
+                    staged = unpack(i, parent == null ? List.of() : snapshotter.layerDirectories(parent));
+                }
                 try {
                     snapshotter.commitStaged(name, Optional.ofNullable(parent), staged.directory());
                 } catch (SnapshotExistsException committedConcurrently) {
@@ -136,7 +144,7 @@ public final class LayerStaging implements AutoCloseable {
             left = new ArrayList<>(futures);
         }
         for (Future<Staged> f : left) {
-            if (f != null && f.state() == Future.State.SUCCESS) {
+            if (f != null && f.state() == Future.State.SUCCESS && f.resultNow().directory() != null) {
                 discardQuietly(f.resultNow().directory());
             }
         }
@@ -150,12 +158,24 @@ public final class LayerStaging implements AutoCloseable {
     }
 
     private Staged stage(int index) throws IOException {
+        try {
+            return unpack(index, List.of());
+        } catch (SnapshotException e) {
+            if (e.getCause() instanceof HardlinkOutsideLayerException) {
+                return Staged.NEEDS_LOWER_LAYERS;
+            }
+            throw e;
+        }
+    }
+
+    /** Unpacks layer {@code index} into a new staging directory; {@code lowers} for copy-ups. */
+    private Staged unpack(int index, List<Path> lowers) throws IOException {
         Descriptor layer = layers.get(index);
         Path directory = snapshotter.stage();
         try {
             UnpackResult result;
             try (InputStream blob = store.open(layer.digest())) {
-                result = LayerUnpacker.unpack(blob, directory, snapshotter.unpackMode(), DeviceHandling.CREATE);
+                result = LayerUnpacker.unpack(blob, directory, snapshotter.unpackMode(), DeviceHandling.CREATE, lowers);
             }
             if (!result.diffId().equals(diffIds.get(index))) {
                 throw new DiffIdMismatchException(index, layer.digest(), diffIds.get(index), result.diffId());

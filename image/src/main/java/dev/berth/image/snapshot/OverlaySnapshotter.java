@@ -85,6 +85,11 @@ public final class OverlaySnapshotter extends BaseSnapshotter {
     }
 
     @Override
+    public List<Path> layerDirectories(String key) throws IOException {
+        return chainDirectories(key);
+    }
+
+    @Override
     public void discardStaged(Path staged) throws IOException {
         deleteStaged(staged);
     }

@@ -95,4 +95,12 @@ public interface Snapshotter {
     default void discardStaged(Path staged) throws IOException {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stage layers");
     }
+
+    /**
+     * The directories of the committed snapshot {@code key} and its ancestors, top first, as an
+     * overlay mount stacks them: what a layer unpacked in overlay form can copy up from.
+     */
+    default List<Path> layerDirectories(String key) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no layer directories");
+    }
 }

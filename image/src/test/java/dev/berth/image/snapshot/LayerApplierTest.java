@@ -95,6 +95,52 @@ class LayerApplierTest {
         assertEquals(0, again.applied.get());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
+    void aHardlinkToAFileOfALowerLayerWorksAsOverlayfsWouldMakeIt(String kind) throws IOException {
+        Snapshotter s = snapshotter(kind);
+        byte[] bottom = new TarBuilder().dir("usr", 0755).dir("usr/bin", 0750)
+                .file("usr/bin/tool", "tool\n", 04755, e -> { }).bytes();
+        // A layer whose hardlink names a file it does not carry: image-spec allows it, and in
+        // overlay form the file must be copied up from the layer below before linking.
+        byte[] top = new TarBuilder().hardlink("tool-link", "usr/bin/tool").bytes();
+        TestImage image = TestImage.of(store, List.of(bottom, top));
+
+        Digest chain = LayerApplier.apply(store, image.manifest(), image.diffIds(), s, LayerApplier.Listener.NONE);
+
+        Path rootfs = Files.createDirectory(dir.resolve("rootfs"));
+        Mounter.mount(s.prepare("container", Optional.of(chain.toString())), rootfs);
+        try {
+            assertEquals("tool\n", Files.readString(rootfs.resolve("tool-link")));
+            assertEquals(Files.getAttribute(rootfs.resolve("usr/bin/tool"), "unix:ino"),
+                    Files.getAttribute(rootfs.resolve("tool-link"), "unix:ino"), "one inode, as the layer says");
+            assertEquals(04755, mode(rootfs.resolve("usr/bin/tool")) & 07777, "the copy keeps the mode");
+            assertEquals(0750, mode(rootfs.resolve("usr/bin")) & 07777, "and its parents' modes");
+        } finally {
+            Mounter.unmount(rootfs);
+        }
+        assertEquals(2, s.list().stream().filter(i -> i.kind() == Kind.COMMITTED).count());
+    }
+
+    @Test
+    void aHardlinkThroughASymlinkOfALowerLayerIsRefusedNotFollowed() throws IOException {
+        Snapshotter s = snapshotter("overlay");
+        // Copying lnk/hostname up would read through lnk, i.e. the host's /etc.
+        byte[] bottom = new TarBuilder().symlink("lnk", "/etc").bytes();
+        byte[] top = new TarBuilder().hardlink("stolen", "lnk/hostname").bytes();
+        TestImage image = TestImage.of(store, List.of(bottom, top));
+
+        SnapshotException e = assertThrows(SnapshotException.class,
+                () -> LayerApplier.apply(store, image.manifest(), image.diffIds(), s, LayerApplier.Listener.NONE));
+
+        assertTrue(e.getMessage().contains("hardlink 'stolen'"), e.getMessage());
+        assertEquals(List.of(image.diffIds().getFirst().toString()),
+                s.list().stream().map(SnapshotInfo::key).toList(), "only the bottom layer was committed");
+        try (var left = Files.list(snapshotRoot.resolve("snapshots"))) {
+            assertEquals(1, left.count(), "no staging directory left");
+        }
+    }
+
     private static void assertMergedTree(Path rootfs) throws IOException {
         assertFalse(Files.exists(rootfs.resolve("gone.txt"), NOFOLLOW), "whited out by layer 2");
         assertEquals(List.of("new"), list(rootfs.resolve("opaque")), "opaque: only layer 2's children");
