@@ -166,14 +166,15 @@ final class ImageSnapshots {
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] fields = line.split(" ");
             // Octal escapes (\040 for a space) as the kernel writes them in mountinfo.
-            if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
+            if (fields.length > 4 && unescapeMountinfo(fields[4]).equals(wanted)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String unescape(String field) {
+    /** A mountinfo field with the kernel's octal escapes (\040 for a space) decoded. */
+    static String unescapeMountinfo(String field) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);

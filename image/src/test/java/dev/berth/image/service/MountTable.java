@@ -31,7 +31,7 @@ public final class MountTable {
             for (String line : Files.readAllLines(MOUNTINFO)) {
                 String[] fields = line.split(" ");
                 int separator = List.of(fields).indexOf("-");
-                mounts.add(new Mount(Path.of(unescape(fields[4])), fields[separator + 1]));
+                mounts.add(new Mount(Path.of(ImageSnapshots.unescapeMountinfo(fields[4])), fields[separator + 1]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,19 +84,5 @@ public final class MountTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
