@@ -44,8 +44,11 @@ class NoLeaksAfterSuite {
                 try {
                     String comm = Files.readString(proc.resolve("comm")).trim();
                     String root = Files.readSymbolicLink(proc.resolve("root")).toString();
-                    // A container process has its root inside a test bundle; a launcher is named so.
-                    if (comm.equals("berth-launcher") || root.contains("/bundle/rootfs")) {
+                    // A container process has its root inside a test bundle; a launcher is named so;
+                    // a test registry serves from a berth-registry-* directory (LocalRegistry).
+                    String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+                    if (comm.equals("berth-launcher") || root.contains("/bundle/rootfs")
+                            || (comm.equals("docker-registry") && cmdline.contains("berth-registry-"))) {
                         found.add(proc.getFileName() + " " + comm + " root=" + root);
                     }
                 } catch (IOException vanished) {
@@ -54,6 +57,14 @@ class NoLeaksAfterSuite {
             }
         }
         assertEquals(List.of(), found);
+    }
+
+    @Test
+    void noTestRegistryOrTrainingDirectoriesLeft() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().startsWith("berth-registry-")
+                    || p.getFileName().toString().startsWith("berth-aot-training-")).toList());
+        }
     }
 
     @Test
