@@ -18,7 +18,7 @@ import java.util.function.Function;
  * child manifests (and nested indexes) -> config and layers. Documents are read from the store, so
  * they were verified against their digest before they decide what else is needed.
  */
-final class ImageGraph {
+public final class ImageGraph {
     private final ContentStore store;
     private final String missingFrom;
     private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -34,7 +34,7 @@ final class ImageGraph {
      * from, for the error. Foreign / nondistributable layers that are absent are left out: by
      * definition they may only exist at their URLs (image-spec layer.md).
      */
-    static Map<Digest, Descriptor> reachable(ContentStore store, List<Descriptor> roots, String missingFrom)
+    public static Map<Digest, Descriptor> reachable(ContentStore store, List<Descriptor> roots, String missingFrom)
             throws IOException {
         ImageGraph graph = new ImageGraph(store, missingFrom);
         for (Descriptor root : roots) {

@@ -1,13 +1,12 @@
 package dev.berth.image.service;
 
 import dev.berth.image.archive.DockerArchive;
+import dev.berth.image.archive.ImageGraph;
 import dev.berth.image.archive.NamedImage;
 import dev.berth.image.archive.OciArchives;
 import dev.berth.image.archive.RootfsImport;
 import dev.berth.image.layer.Decompression;
 import dev.berth.image.manifest.Descriptor;
-import dev.berth.image.manifest.Manifest;
-import dev.berth.image.manifest.MediaTypes;
 import dev.berth.image.manifest.Platform;
 import dev.berth.image.names.ImageRecord;
 import dev.berth.image.registry.Reference;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,33 +108,14 @@ final class ImageArchives {
     /** Deletes the blobs of {@code found} that were not in the store {@code before}; failures go to {@code cause}. */
     private void removeAdded(List<NamedImage> found, Set<Digest> before, Exception cause) {
         try {
-            Set<Digest> reachable = new HashSet<>();
-            for (NamedImage image : found) {
-                reach(image.descriptor(), reachable);
-            }
-            for (Digest d : reachable) {
+            List<Descriptor> roots = found.stream().map(NamedImage::descriptor).toList();
+            for (Digest d : ImageGraph.reachable(images.content(), roots, "the import").keySet()) {
                 if (!before.contains(d) && images.content().contains(d)) {
                     images.content().delete(d);
                 }
             }
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
-        }
-    }
-
-    /** Adds {@code d} and the blobs it refers to (children of an index, config and layers of a manifest). */
-    private void reach(Descriptor d, Set<Digest> into) throws IOException {
-        if (!images.content().contains(d.digest()) || !into.add(d.digest())) {
-            return;
-        }
-        if (MediaTypes.isIndex(d.mediaType())) {
-            for (Descriptor child : images.resolver().readIndex(d).manifests()) {
-                reach(child, into);
-            }
-        } else if (MediaTypes.isManifest(d.mediaType())) {
-            Manifest manifest = images.resolver().readManifest(d);
-            into.add(manifest.config().digest());
-            manifest.layers().forEach(layer -> into.add(layer.digest()));
         }
     }
 
