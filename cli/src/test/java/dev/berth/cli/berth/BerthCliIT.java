@@ -72,9 +72,7 @@ class BerthCliIT {
 
     /** One bin/berth command line, non-terminal, with --root set. */
     BerthRun berth(String... args) {
-        List<String> all = new ArrayList<>(List.of("--root", root.toString()));
-        all.addAll(List.of(args));
-        return BerthRun.of("", all);
+        return BerthRun.withRoot(root, args);
     }
 
     @Test

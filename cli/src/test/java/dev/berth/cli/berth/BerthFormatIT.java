@@ -9,7 +9,6 @@ import dev.berth.image.service.BusyboxRootfs;
 import dev.berth.image.service.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,9 +50,7 @@ class BerthFormatIT {
     }
 
     BerthRun berth(String... args) {
-        List<String> all = new ArrayList<>(List.of("--root", root.toString()));
-        all.addAll(List.of(args));
-        return BerthRun.of("", all);
+        return BerthRun.withRoot(root, args);
     }
 
     private List<String> sortedLines(String... args) {

@@ -23,6 +23,13 @@ record BerthRun(int code, String out, String err) {
         return new BerthRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Runs {@code args} with {@code --root root} in front, no standard input. */
+    static BerthRun withRoot(java.nio.file.Path root, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("--root", root.toString()));
+        all.addAll(List.of(args));
+        return of("", all);
+    }
+
     List<String> lines() {
         return out.lines().toList();
     }
